@@ -1,0 +1,1 @@
+package org.myelin; public class Main { public static void main(String[] a){} }
