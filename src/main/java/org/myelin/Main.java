@@ -1,1 +1,32 @@
-package org.myelin; public class Main { public static void main(String[] a){} }
+package org.myelin;
+
+import org.myelin.cli.GenerateConfigCommand;
+import org.myelin.cli.RegisterUserCommand;
+import org.myelin.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: `myelin serve | generate-config | register-user`. */
+@Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Myelin, a Matrix homeserver.",
+        subcommands = {ServeCommand.class, GenerateConfigCommand.class, RegisterUserCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"myelin " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.myelin.api;
+
+import org.myelin.http.Access;
+import org.myelin.http.Handler;
+import org.myelin.http.RateLimiter;
+import org.myelin.http.Router;
+
+/**
+ * Route registration with the Client-Server API's prefixes: every client endpoint is served under
+ * /_matrix/client/v3 and, where the endpoint existed then, the legacy r0 prefix that older clients
+ * still call.
+ */
+public final class Routes {
+    private static final String CLIENT = "/_matrix/client";
+    private final Router router;
+
+    public Routes(Router router) { this.router = router; }
+
+    public Router router() { return router; }
+
+    /** A client endpoint under v3 and r0 (path starts with '/', e.g. "/login"). */
+    public void client(String method, String path, Access access, Handler h) {
+        client(method, path, access, RateLimiter.GENERAL, h);
+    }
+
+    public void client(String method, String path, Access access, String rateClass, Handler h) {
+        add(method, CLIENT + "/v3" + path, access, rateClass, 0, h);
+        add(method, CLIENT + "/r0" + path, access, rateClass, 0, h);
+    }
+
+    /** A client endpoint that exists only under one version prefix (e.g. "v1"). */
+    public void clientVersion(String version, String method, String path, Access access, Handler h) {
+        add(method, CLIENT + "/" + version + path, access, RateLimiter.GENERAL, 0, h);
+    }
+
+    public void add(String method, String fullPath, Access access, String rateClass, int maxBody, Handler h) {
+        router.add(new Router.Route(method, fullPath, access, maxBody, rateClass, h));
+    }
+}

@@ -1,0 +1,226 @@
+package org.myelin.http;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.myelin.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Jetty on virtual threads: every request runs as plain blocking code on its own virtual thread.
+ * This class owns everything that is the same for all endpoints: CORS, routing, 404/405, body
+ * limits, JSON parsing errors, authentication, rate limits, error rendering and the request log.
+ */
+public final class HttpServer {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger requestLog = LoggerFactory.getLogger("myelin.request");
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private final Config config;
+    private final Router router;
+    private final TokenAuthenticator authenticator;
+    private final RateLimiter rateLimiter;
+    private Server server;
+    private ServerConnector connector;
+
+    public HttpServer(Config config, Router router, TokenAuthenticator authenticator, RateLimiter rateLimiter) {
+        this.config = config;
+        this.router = router;
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+    }
+
+    public void start() throws Exception {
+        VirtualThreadPool pool = new VirtualThreadPool();
+        pool.setName("myelin");
+        // Parked long-polls (/sync) each hold a task; the default cap of 200 would stop the server.
+        pool.setMaxConcurrentTasks(1_000_000);
+        server = new Server(pool);
+        HttpConfiguration hc = new HttpConfiguration();
+        hc.setSendServerVersion(false);
+        hc.setSendDateHeader(false);
+        // IDs in paths are percent-encoded and may contain an encoded '/'; the router decodes per segment.
+        hc.setUriCompliance(UriCompliance.LEGACY);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(hc));
+        connector.setHost(config.listenHost());
+        connector.setPort(config.listenPort());
+        connector.setIdleTimeout(120_000);
+        server.addConnector(connector);
+        // GracefulHandler lets in-flight requests finish when the server is stopped (SIGTERM).
+        server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(new MatrixHandler()));
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(10_000);
+        server.setStopAtShutdown(false);
+        server.start();
+    }
+
+    public int port() { return connector.getLocalPort(); }
+
+    /** Stops accepting, lets in-flight requests finish (up to the stop timeout), then stops. */
+    public void stop() throws Exception {
+        if (server != null) server.stop();
+    }
+
+    private static void cors(Response response) {
+        HttpFields.Mutable h = response.getHeaders();
+        h.put("Access-Control-Allow-Origin", "*");
+        h.put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+        h.put("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization, Date");
+        h.put("Access-Control-Expose-Headers", "Synapse-Trace-Id, Server");
+    }
+
+    private final class MatrixHandler extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            long start = System.nanoTime();
+            String method = request.getMethod();
+            String path = request.getHttpURI().getPath();
+            if (path == null) path = "/";
+            int status;
+            try {
+                cors(response);
+                if ("OPTIONS".equals(method)) {
+                    status = send(response, callback, Reply.json(200, Map.of()));
+                } else {
+                    status = send(response, callback, dispatch(request, method, path));
+                }
+            } catch (MatrixException e) {
+                status = send(response, callback, Reply.json(e.status(), e.body()));
+            } catch (Throwable t) {
+                String id = UUID.randomUUID().toString().substring(0, 8);
+                log.error("internal error {} on {} {}", id, method, path, t);
+                status = send(response, callback, Reply.json(500, Map.of("errcode", "M_UNKNOWN",
+                        "error", "Internal server error (id " + id + ")")));
+            }
+            if (config.logRequests()) {
+                requestLog.info("{} {} {} {}ms", method, path, status, (System.nanoTime() - start) / 1_000_000);
+            }
+            return true;
+        }
+    }
+
+    private Object dispatch(Request request, String method, String path) throws Exception {
+        Router.Result result = router.find(method, path);
+        Router.Match match = switch (result) {
+            case Router.Found f -> f.match();
+            case Router.WrongMethod w -> throw MatrixException.unrecognized(405, "Method " + method + " not allowed on " + path);
+            case Router.NotFound n -> throw MatrixException.unrecognized(404, "Unrecognized request");
+        };
+        Router.Route route = match.route();
+        String ip = Request.getRemoteAddr(request);
+        Map<String, List<String>> query = query(request);
+        Auth auth = authenticate(request, route.access(), ip, query);
+        rateLimiter.acquire(route.rateClass(), auth != null ? auth.userId() : ip);
+        byte[] body = readBody(request, route.maxBody() > 0 ? route.maxBody() : config.limits().maxRequestBodyBytes());
+        Req req = new Req(method, path, match.params(), query, request.getHeaders()::get, body, ip, auth);
+        return route.handler().handle(req);
+    }
+
+    private Auth authenticate(Request request, Access access, String ip, Map<String, List<String>> query) {
+        if (access == Access.PUBLIC) return null;
+        String token = null;
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header != null) {
+            if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new MatrixException(401, "M_MISSING_TOKEN", "Authorization header must use the Bearer scheme");
+            }
+            token = header.substring(7).trim();
+        }
+        if (token == null && query.containsKey("access_token")) {
+            throw new MatrixException(401, "M_MISSING_TOKEN",
+                    "Access tokens in the query string are not accepted; use the Authorization header");
+        }
+        if (token == null || token.isEmpty()) {
+            if (access == Access.OPTIONAL) return null;
+            throw new MatrixException(401, "M_MISSING_TOKEN", "Missing access token");
+        }
+        Auth auth = authenticator.authenticate(token, ip, request.getHeaders().get(HttpHeader.USER_AGENT));
+        if (auth.guest() && access == Access.USER) {
+            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guest access is not allowed for this endpoint");
+        }
+        return auth;
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        if (request.getHttpURI().getQuery() == null) return Map.of();
+        Fields f;
+        try {
+            f = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            throw MatrixException.invalidParam("Malformed query string");
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        for (Fields.Field field : f) out.put(field.getName(), field.getValues());
+        return out;
+    }
+
+    private static byte[] readBody(Request request, int limit) throws IOException {
+        long declared = request.getLength();
+        if (declared > limit) throw MatrixException.tooLarge("Request body too large (limit " + limit + " bytes)");
+        if (declared == 0) return new byte[0];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes(limit + 1);
+            if (b.length > limit) throw MatrixException.tooLarge("Request body too large (limit " + limit + " bytes)");
+            return b;
+        }
+    }
+
+    private static int send(Response response, Callback callback, Object result) {
+        Reply reply = result instanceof Reply r ? r : Reply.json(200, result);
+        response.setStatus(reply.status());
+        reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        byte[] bytes;
+        if (reply.bytes() != null) {
+            bytes = reply.bytes();
+            if (reply.contentType() != null) response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        } else {
+            bytes = reply.json() == null ? EMPTY_OBJECT : Json.write(reply.json());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+        return reply.status();
+    }
+
+    /** Errors Jetty raises itself (malformed HTTP, bad URIs) also get a Matrix JSON body. */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                        Callback callback) {
+            cors(response);
+            String errcode = code == 404 || code == 405 ? "M_UNRECOGNIZED" : code == 413 ? "M_TOO_LARGE" : "M_UNKNOWN";
+            byte[] b = Json.write(Map.of("errcode", errcode, "error", message == null ? "Error " + code : message));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(b), callback);
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+            return ByteBuffer.wrap(Json.write(Map.of("errcode", "M_UNKNOWN", "error", reason == null ? "Bad request" : reason)));
+        }
+    }
+}
