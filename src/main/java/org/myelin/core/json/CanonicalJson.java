@@ -19,8 +19,9 @@ import java.util.Comparator;
  * Python's {@code repr} would, so that hashes agree with Synapse, the origin of most such events.
  * Use {@link StrictCanonicalJson} to reject them where the room version demands it.
  *
- * @throws IllegalArgumentException from every method if the value holds something canonical JSON
- *     cannot express: a string with an unpaired surrogate, NaN or an infinity, binary or POJO nodes.
+ * <p>Every method throws {@link IllegalArgumentException} if the value holds something canonical
+ * JSON cannot express (a string with an unpaired surrogate, NaN or an infinity, a binary or POJO
+ * node) rather than produce bytes no other server would agree with.
  */
 public final class CanonicalJson {
     /**
