@@ -1,7 +1,8 @@
 // What a client asks before anyone logs in: /versions, /login flows, /capabilities.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { anonClient, newUser } from "./helpers.mjs";
+import { AutoDiscovery, AutoDiscoveryAction } from "matrix-js-sdk";
+import { anonClient, baseUrl, expectMatrixError, newUser } from "./helpers.mjs";
 
 test("getVersions lists spec versions the SDK accepts", async () => {
     const client = anonClient();
@@ -23,4 +24,18 @@ test("getCapabilities answers for a logged-in user", async () => {
     assert.equal(typeof caps, "object");
     assert.equal(caps["m.change_password"]?.enabled, true, JSON.stringify(caps));
     assert.equal(typeof caps["m.room_versions"]?.default, "string", JSON.stringify(caps));
+});
+
+test("the server's .well-known passes the SDK's AutoDiscovery validation", async () => {
+    const res = await fetch(new URL("/.well-known/matrix/client", baseUrl));
+    assert.equal(res.status, 200);
+    const wellKnown = await res.json();
+    // fromDiscoveryConfig checks the base_url by calling its /versions, as a client does at login.
+    const result = await AutoDiscovery.fromDiscoveryConfig(wellKnown);
+    assert.equal(result["m.homeserver"].state, AutoDiscoveryAction.SUCCESS, JSON.stringify(result));
+    assert.equal(new URL(result["m.homeserver"].base_url).host, new URL(baseUrl).host);
+});
+
+test("no OAuth: getAuthMetadata is 404 M_UNRECOGNIZED, so clients fall back to /login", async () => {
+    await expectMatrixError(anonClient().getAuthMetadata(), { status: 404, errcode: "M_UNRECOGNIZED" });
 });
