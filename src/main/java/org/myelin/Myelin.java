@@ -7,7 +7,22 @@ import org.myelin.api.client.DiscoveryApi;
 import org.myelin.api.client.LoginApi;
 import org.myelin.api.client.ProfileApi;
 import org.myelin.api.client.RegisterApi;
+import org.myelin.api.client.RoomsApi;
 import org.myelin.config.Config;
+import org.myelin.config.ConfigException;
+import org.myelin.core.crypto.SigningKey;
+import org.myelin.core.rooms.AuthRules;
+import org.myelin.rooms.ClientEvents;
+import org.myelin.rooms.EventCache;
+import org.myelin.rooms.LiveRoom;
+import org.myelin.rooms.RoomService;
+import org.myelin.rooms.RoomVisibility;
+import org.myelin.rooms.RoomWriter;
+import org.myelin.rooms.Signatures;
+import org.myelin.rooms.StateSnapshots;
+import org.myelin.rooms.StreamIds;
+import org.myelin.storage.RoomStore;
+import org.myelin.storage.jdbc.JdbcRoomStore;
 import org.myelin.http.HttpServer;
 import org.myelin.http.RateLimiter;
 import org.myelin.http.Router;
@@ -17,6 +32,10 @@ import org.myelin.storage.jdbc.JdbcAccountStore;
 import org.myelin.users.AccountService;
 import org.myelin.users.TokenService;
 import org.myelin.users.UserInteractiveAuth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * One running homeserver: storage, services and the HTTP server, wired by hand (no DI framework:
@@ -35,17 +54,53 @@ public final class Myelin implements AutoCloseable {
         this.accounts = accounts;
     }
 
-    /** Opens storage (applying migrations) without serving HTTP; used by admin subcommands. */
+    /** Opens storage (applying migrations) and builds the services, without serving HTTP. */
     public static Services openServices(Config config) {
+        SigningKey key = signingKey(config);
         Database db = Database.open(config);
-        AccountStore accountStore = new JdbcAccountStore(db);
-        TokenService tokens = new TokenService(accountStore, config);
-        AccountService accounts = new AccountService(accountStore, tokens, config);
-        return new Services(config, db, accountStore, tokens, accounts);
+        try {
+            AccountStore accountStore = new JdbcAccountStore(db);
+            TokenService tokens = new TokenService(accountStore, config);
+            AccountService accounts = new AccountService(accountStore, tokens, config);
+            RoomStore roomStore = new JdbcRoomStore(db);
+            EventCache events = new EventCache(roomStore);
+            StreamIds streamIds = new StreamIds(roomStore.maxStreamOrdering());
+            RoomWriter[] writerRef = new RoomWriter[1];
+            Signatures signatures = new Signatures(config.serverName(), key,
+                    roomId -> writerRef[0].room(roomId).map(LiveRoom::version).orElse(null));
+            RoomWriter writer = new RoomWriter(roomStore, events, streamIds, new AuthRules(signatures, signatures), key,
+                    config.serverName());
+            writerRef[0] = writer;
+            RoomService rooms = new RoomService(writer, roomStore, accountStore);
+            StateSnapshots snapshots = new StateSnapshots(roomStore);
+            RoomVisibility visibility = new RoomVisibility(writer, events, snapshots, roomStore);
+            ClientEvents clientEvents = new ClientEvents(writer, events, roomStore);
+            return new Services(config, db, key, accountStore, tokens, accounts, roomStore, events, writer, rooms, snapshots,
+                    visibility, clientEvents);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
     }
 
-    public record Services(Config config, Database db, AccountStore accountStore, TokenService tokens,
-                           AccountService accounts) {}
+    public record Services(Config config, Database db, SigningKey signingKey, AccountStore accountStore, TokenService tokens,
+                           AccountService accounts, RoomStore roomStore, EventCache events, RoomWriter writer,
+                           RoomService rooms, StateSnapshots snapshots, RoomVisibility visibility,
+                           ClientEvents clientEvents) {}
+
+    /** Loads the server's signing key, creating and persisting one on first start. */
+    static SigningKey signingKey(Config config) {
+        Path file = config.signingKeyPath();
+        try {
+            if (Files.exists(file)) return SigningKey.load(file);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            SigningKey key = SigningKey.generate();
+            key.save(file);
+            return key;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("signing key " + file + ": " + e.getMessage());
+        }
+    }
 
     public static Myelin start(Config config) throws Exception {
         Services s = openServices(config);
@@ -60,6 +115,7 @@ public final class Myelin implements AutoCloseable {
             new AccountApi(s.accounts(), uia).register(routes);
             new ProfileApi(s.accounts(), s.accountStore()).register(routes);
             new AdminRegistrationApi(s.accounts(), s.accountStore(), config).register(routes);
+            new RoomsApi(s.rooms(), s.roomStore(), s.clientEvents(), s.visibility()).register(routes);
 
             HttpServer http = new HttpServer(config, router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));
             http.start();

@@ -19,6 +19,7 @@ CREATE TABLE events (
     depth BIGINT NOT NULL,
     origin_server_ts BIGINT NOT NULL,
     state_before BIGINT NOT NULL,
+    replaces_nid BIGINT,
     redacted_by TEXT,
     json TEXT NOT NULL
 );
@@ -89,6 +90,7 @@ CREATE TABLE event_txns (
     created_ts BIGINT NOT NULL,
     PRIMARY KEY (user_id, device_id, txn_id)
 );
+CREATE INDEX event_txns_event ON event_txns (event_id);
 
 CREATE TABLE room_aliases (
     alias TEXT NOT NULL PRIMARY KEY,

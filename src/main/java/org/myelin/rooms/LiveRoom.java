@@ -1,0 +1,41 @@
+package org.myelin.rooms;
+
+import org.myelin.core.events.StateKey;
+import org.myelin.core.rooms.RoomVersion;
+import org.myelin.storage.RoomStore.StateHead;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory head of a room: its current state (as event nids), state snapshot head, forward
+ * extremities and depth. Only the room's writer (holding the room lock) changes it, after its
+ * transaction committed; readers may read it at any time (the state map is concurrent).
+ */
+public final class LiveRoom {
+    final String roomId;
+    final RoomVersion version;
+    final Map<StateKey, Long> state;
+    volatile StateHead head;
+    volatile List<String> extremities;
+    volatile long depth;
+
+    LiveRoom(String roomId, RoomVersion version, Map<StateKey, Long> state, StateHead head, List<String> extremities, long depth) {
+        this.roomId = roomId;
+        this.version = version;
+        this.state = new ConcurrentHashMap<>(state);
+        this.head = head;
+        this.extremities = extremities;
+        this.depth = depth;
+    }
+
+    public String roomId() { return roomId; }
+
+    public RoomVersion version() { return version; }
+
+    /** Current state: (type, state_key) -> event nid. Read-only for callers. */
+    public Map<StateKey, Long> state() { return state; }
+
+    public Long stateNid(String type, String stateKey) { return state.get(StateKey.of(type, stateKey)); }
+}

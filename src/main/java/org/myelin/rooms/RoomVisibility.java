@@ -1,0 +1,116 @@
+package org.myelin.rooms;
+
+import org.myelin.core.events.Event;
+import org.myelin.core.events.StateKey;
+import org.myelin.http.MatrixException;
+import org.myelin.storage.RoomStore;
+import org.myelin.storage.RoomStore.StoredEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * History visibility (spec module "Room History Visibility"): whether a user may see an event,
+ * judged by the history_visibility and the user's membership in the state at that event, and
+ * which state a user may read (current state while joined or world_readable; the state when they
+ * left, after leaving).
+ */
+public final class RoomVisibility {
+    private static final StateKey HISTORY = StateKey.of("m.room.history_visibility", "");
+
+    private final RoomWriter writer;
+    private final EventCache events;
+    private final StateSnapshots snapshots;
+    private final RoomStore store;
+
+    public RoomVisibility(RoomWriter writer, EventCache events, StateSnapshots snapshots, RoomStore store) {
+        this.writer = writer;
+        this.events = events;
+        this.snapshots = snapshots;
+        this.store = store;
+    }
+
+    public String currentHistoryVisibility(LiveRoom room) {
+        Event e = writer.stateEvent(room, "m.room.history_visibility", "");
+        return e == null ? "shared" : e.content().path("history_visibility").asText("shared");
+    }
+
+    public boolean isWorldReadable(LiveRoom room) { return "world_readable".equals(currentHistoryVisibility(room)); }
+
+    /** The state a user may read in a room; 403 when they may read none (never a member, not world-readable). */
+    public List<StoredEvent> stateView(String roomId, String userId) {
+        LiveRoom room = writer.room(roomId).orElseThrow(() -> MatrixException.forbidden("You are not a member of this room"));
+        Optional<RoomStore.Member> m = userId == null ? Optional.empty() : store.membership(roomId, userId);
+        if ((m.isPresent() && m.get().membership().equals("join")) || isWorldReadable(room)) {
+            return new ArrayList<>(events.byNids(room.state().values()).values());
+        }
+        if (m.isPresent() && (m.get().membership().equals("leave") || m.get().membership().equals("ban"))) {
+            StoredEvent leave = events.byNid(m.get().nid());
+            if (leave != null && wasJoinedBefore(leave, userId)) {
+                return new ArrayList<>(events.byNids(snapshots.after(leave).values()).values());
+            }
+        }
+        throw MatrixException.forbidden("You are not a member of this room");
+    }
+
+    private boolean wasJoinedBefore(StoredEvent membershipEvent, String userId) {
+        Long prev = snapshots.before(membershipEvent).get(StateKey.of("m.room.member", userId));
+        if (prev == null) return false;
+        StoredEvent p = events.byNid(prev);
+        return p != null && "join".equals(p.event().membership());
+    }
+
+    /** Whether the user may see this event (spec algorithm, with the special cases it names). */
+    public boolean canSee(String userId, StoredEvent se) {
+        Event e = se.event();
+        Map<StateKey, Long> before = snapshots.before(se);
+        String visibility = historyVisibility(before);
+        if ("m.room.history_visibility".equals(e.type()) && "".equals(e.stateKey())) {
+            // The more permissive of the visibility before and after this event applies to it.
+            String after = e.content().path("history_visibility").asText("shared");
+            if (rank(after) > rank(visibility)) visibility = after;
+        }
+        if ("world_readable".equals(visibility)) return true;
+        if (userId == null) return false;
+        String membership = membershipAt(before, userId);
+        if ("m.room.member".equals(e.type()) && userId.equals(e.stateKey())) membership = e.membership();
+        if ("join".equals(membership)) return true;
+        if ("shared".equals(visibility) && joinedAfter(se, userId)) return true;
+        return "invited".equals(visibility) && "invite".equals(membership);
+    }
+
+    /** Whether the user joined the room at some point after the event: currently joined, or left after being joined later. */
+    private boolean joinedAfter(StoredEvent se, String userId) {
+        Optional<RoomStore.Member> m = store.membership(se.event().roomId(), userId);
+        if (m.isEmpty()) return false;
+        if (m.get().membership().equals("join")) return true;
+        if (m.get().nid() <= se.nid()) return false;
+        StoredEvent last = events.byNid(m.get().nid());
+        return last != null && wasJoinedBefore(last, userId);
+    }
+
+    private String historyVisibility(Map<StateKey, Long> state) {
+        Long nid = state.get(HISTORY);
+        if (nid == null) return "shared";
+        StoredEvent h = events.byNid(nid);
+        return h == null ? "shared" : h.event().content().path("history_visibility").asText("shared");
+    }
+
+    private String membershipAt(Map<StateKey, Long> state, String userId) {
+        Long nid = state.get(StateKey.of("m.room.member", userId));
+        if (nid == null) return null;
+        StoredEvent m = events.byNid(nid);
+        return m == null ? null : m.event().membership();
+    }
+
+    private static int rank(String v) {
+        return switch (v) {
+            case "world_readable" -> 3;
+            case "shared" -> 2;
+            case "invited" -> 1;
+            default -> 0;
+        };
+    }
+}
