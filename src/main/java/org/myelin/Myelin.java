@@ -111,7 +111,7 @@ public final class Myelin implements AutoCloseable {
             DiscoveryApi.register(routes, config);
             LoginApi login = new LoginApi(s.accounts(), s.tokens(), s.accountStore(), config);
             login.register(routes);
-            new RegisterApi(s.accounts(), s.accountStore(), uia, login, config).register(routes);
+            new RegisterApi(s.accounts(), s.accountStore(), uia, login, config, s.tokens()).register(routes);
             new AccountApi(s.accounts(), uia).register(routes);
             new ProfileApi(s.accounts(), s.accountStore()).register(routes);
             new AdminRegistrationApi(s.accounts(), s.accountStore(), config).register(routes);

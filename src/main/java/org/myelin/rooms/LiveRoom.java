@@ -20,14 +20,30 @@ public final class LiveRoom {
     volatile StateHead head;
     volatile List<String> extremities;
     volatile long depth;
+    /** The stream position of the room's newest event: incremental sync skips rooms where it is old. */
+    volatile long lastNid;
+    /** Current membership of every user with a member event (user -> membership). */
+    final Map<String, String> memberships;
 
-    LiveRoom(String roomId, RoomVersion version, Map<StateKey, Long> state, StateHead head, List<String> extremities, long depth) {
+    LiveRoom(String roomId, RoomVersion version, Map<StateKey, Long> state, StateHead head, List<String> extremities, long depth,
+             long lastNid, Map<String, String> memberships) {
         this.roomId = roomId;
         this.version = version;
         this.state = new ConcurrentHashMap<>(state);
         this.head = head;
         this.extremities = extremities;
         this.depth = depth;
+        this.lastNid = lastNid;
+        this.memberships = new ConcurrentHashMap<>(memberships);
+    }
+
+    public long lastNid() { return lastNid; }
+
+    /** user -> current membership, for every user with a member event. Read-only for callers. */
+    public Map<String, String> memberships() { return memberships; }
+
+    public long count(String membership) {
+        return memberships.values().stream().filter(membership::equals).count();
     }
 
     public String roomId() { return roomId; }

@@ -87,7 +87,23 @@ public final class RoomService {
         if (current != null && current.sender().equals(t.sender()) && current.content().equals(t.content())) {
             return writer.stored(current);
         }
-        return send(roomId, t, null);
+        StoredEvent sent = send(roomId, t, null);
+        if ("m.room.guest_access".equals(t.type()) && "".equals(t.stateKey())
+                && !"can_join".equals(t.content().path("guest_access").asText())) {
+            removeGuests(room);
+        }
+        return sent;
+    }
+
+    /** Guest access was withdrawn: joined guests are made to leave (guest access module). */
+    private void removeGuests(LiveRoom room) {
+        room.memberships().forEach((user, membership) -> {
+            if (!"join".equals(membership) || !UserIds.isLocal(user, serverName)) return;
+            if (accounts.user(user).map(AccountStore.UserRow::guest).orElse(false)) {
+                writer.send(room.roomId(), EventTemplate.state("m.room.member", user, user, memberContent("leave", user, null)),
+                        null, localMembership);
+            }
+        });
     }
 
     private void validateContent(String roomId, EventTemplate t) {
@@ -153,8 +169,14 @@ public final class RoomService {
         return c;
     }
 
-    public StoredEvent join(String roomId, String userId, String reason) {
+    public StoredEvent join(String roomId, String userId, String reason, boolean guest) {
         LiveRoom room = writer.requireRoom(roomId);
+        if (guest) {
+            Event ga = writer.stateEvent(room, "m.room.guest_access", "");
+            if (ga == null || !"can_join".equals(ga.content().path("guest_access").asText())) {
+                throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests cannot join this room");
+            }
+        }
         ObjectNode content = memberContent("join", userId, reason);
         AuthState auth = authState(room, userId);
         String current = auth.membership(userId);

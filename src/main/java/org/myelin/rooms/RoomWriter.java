@@ -92,9 +92,18 @@ public final class RoomWriter {
             if (r != null) return Optional.of(r);
             List<String> ext = store.forwardExtremities(roomId);
             long depth = 0;
-            for (String id : ext) depth = Math.max(depth, events.byId(id).map(se -> se.event().depth()).orElse(0L));
+            long lastNid = 0;
+            for (String id : ext) {
+                Optional<StoredEvent> se = events.byId(id);
+                if (se.isPresent()) {
+                    depth = Math.max(depth, se.get().event().depth());
+                    lastNid = Math.max(lastNid, se.get().nid());
+                }
+            }
+            Map<String, String> memberships = new HashMap<>();
+            for (RoomStore.Member m : store.members(roomId)) memberships.put(m.userId(), m.membership());
             r = new LiveRoom(roomId, version, store.currentState(roomId), store.stateHead(roomId).orElse(StateHead.NONE),
-                    List.copyOf(ext), depth);
+                    List.copyOf(ext), depth, lastNid, memberships);
             rooms.put(roomId, r);
             return Optional.of(r);
         } finally {
@@ -145,7 +154,7 @@ public final class RoomWriter {
         Event event = PduFactory.create(t, version, serverName, key);
         check(event, version, Map.of());
         String id = event.roomId();
-        LiveRoom room = new LiveRoom(id, version, Map.of(), StateHead.NONE, List.of(), 0);
+        LiveRoom room = new LiveRoom(id, version, Map.of(), StateHead.NONE, List.of(), 0, 0, Map.of());
         ReentrantLock l = lock(id);
         l.lock();
         try {
@@ -253,18 +262,24 @@ public final class RoomWriter {
                     room.extremities, txn, newRoom, redacts));
             ok = true;
         } finally {
-            if (!ok && sk != null) {
-                if (replaces == null) room.state.remove(sk);
-                else room.state.put(sk, replaces);
+            if (!ok) {
+                if (sk != null) {
+                    if (replaces == null) room.state.remove(sk);
+                    else room.state.put(sk, replaces);
+                }
+                streamIds.finish(nid);
             }
-            streamIds.finish(nid);
         }
         StoredEvent se = new StoredEvent(nid, event, room.head.snapshotId(), replaces, null);
         room.head = newHead;
         room.extremities = List.of(event.eventId());
         room.depth = Math.max(room.depth, event.depth());
+        room.lastNid = nid;
+        if ("m.room.member".equals(event.type()) && event.membership() != null) room.memberships.put(event.stateKey(), event.membership());
         events.put(se);
         if (redacts != null) events.invalidate(redacts);
+        // Only now may readers move past this position: the room head above is what they consult.
+        streamIds.finish(nid);
         for (RoomEventListener listener : listeners) listener.persisted(room, se);
         return se;
     }

@@ -36,6 +36,9 @@ public interface AccountStore {
 
     void setPasswordHash(String userId, String hash);
 
+    /** Turns a guest account into a full account with this password hash. */
+    void upgradeGuest(String userId, String passwordHash);
+
     void setAdmin(String userId, boolean admin);
 
     /** Marks the account deactivated and removes every device and token; returns the revoked token hashes. */

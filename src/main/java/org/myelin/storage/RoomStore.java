@@ -72,6 +72,9 @@ public interface RoomStore {
     /** Rooms where the user's current membership is one of the given ones (all when empty). */
     List<String> roomsOf(String userId, Collection<String> memberships);
 
+    /** room -> current membership, for every room the user has a membership in (forgotten rooms excluded). */
+    Map<String, String> membershipsOf(String userId);
+
     void setForgotten(String roomId, String userId);
 
     boolean isForgotten(String roomId, String userId);
@@ -99,4 +102,24 @@ public interface RoomStore {
     List<String> publicRooms();
 
     void report(String roomId, String eventId, String userId, String reason, Integer score);
+
+    /** A stored content report; eventId is null for a report of a whole room. */
+    record Report(long id, long receivedTs, String roomId, String eventId, String userId, String reason, Integer score) {}
+
+    /** Reports ordered by id (newest first unless oldestFirst), skipping the first offset; userId/roomId filter when non-null. */
+    List<Report> reports(long offset, int limit, boolean oldestFirst, String userId, String roomId);
+
+    long countReports(String userId, String roomId);
+
+    /** Points every alias of fromRoom at toRoom (room upgrades); returns the moved aliases. */
+    List<String> moveAliases(String fromRoom, String toRoom);
+
+    /** Joined member counts of the given rooms (rooms without joined members are absent). */
+    Map<String, Integer> joinedMemberCounts(Collection<String> roomIds);
+
+    /**
+     * Up to limit events of a room ordered by (origin_server_ts, stream_ordering), strictly after
+     * (forward) or before (backward) the position (ts, nid): the pages of a timestamp search.
+     */
+    List<StoredEvent> eventsByTimestamp(String roomId, long ts, long nid, boolean forward, int limit);
 }

@@ -67,6 +67,9 @@ public final class ProfileApi {
     }
 
     private String own(Req req) {
+        if (req.auth().guest() && !"displayname".equals(req.param("keyName"))) {
+            throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set their display name");
+        }
         String userId = req.param("userId");
         if (!UserIds.isValid(userId)) throw MatrixException.invalidParam("Invalid user ID");
         if (!userId.equals(req.userId())) throw MatrixException.forbidden("You can only change your own profile");

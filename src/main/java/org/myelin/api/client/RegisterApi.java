@@ -33,8 +33,11 @@ public final class RegisterApi {
     private final UserInteractiveAuth uia;
     private final LoginApi login;
     private final Config config;
+    private final TokenService tokens;
 
-    public RegisterApi(AccountService accounts, AccountStore store, UserInteractiveAuth uia, LoginApi login, Config config) {
+    public RegisterApi(AccountService accounts, AccountStore store, UserInteractiveAuth uia, LoginApi login, Config config,
+                       TokenService tokens) {
+        this.tokens = tokens;
         this.accounts = accounts;
         this.store = store;
         this.uia = uia;
@@ -78,6 +81,8 @@ public final class RegisterApi {
         if (kind.equals("guest")) return registerGuest(body);
         if (!kind.equals("user")) throw MatrixException.invalidParam("kind must be 'user' or 'guest'");
 
+        String guestToken = body.optString("guest_access_token");
+        if (guestToken != null) return upgradeGuest(req, body, guestToken);
         String username = body.optString("username");
         String password = body.optString("password");
         String deviceId = body.optString("device_id");
@@ -103,6 +108,27 @@ public final class RegisterApi {
                 inhibit ? null : new AccountService.DeviceRequest(deviceId, deviceName, refresh));
         if (done.registrationToken() != null) store.completeRegistrationToken(done.registrationToken());
         return response(userId, issued);
+    }
+
+    /** Guest access module: a guest becomes a full account, keeping its user ID. */
+    private Object upgradeGuest(Req req, Body body, String guestToken) {
+        var guest = tokens.authenticate(guestToken, req.remoteIp(), null);
+        if (!guest.guest()) throw MatrixException.forbidden("guest_access_token does not belong to a guest account");
+        String username = body.requireString("username");
+        if (!UserIds.of(username.toLowerCase(Locale.ROOT), config.serverName()).equals(guest.userId())) {
+            throw new MatrixException(400, "M_INVALID_USERNAME", "username must be the guest's own localpart");
+        }
+        String password = body.requireString("password");
+        if (password.length() > MAX_PASSWORD) throw MatrixException.badJson("Password too long");
+        var done = uia.require(req, flows(), Map.of(), null);
+        store.upgradeGuest(guest.userId(), org.myelin.users.PasswordHasher.hash(password));
+        tokens.forget(List.of(Secrets.tokenHash(guestToken)));
+        if (done.registrationToken() != null) store.completeRegistrationToken(done.registrationToken());
+        if (body.bool("inhibit_login", false)) return response(guest.userId(), null);
+        String deviceId = body.optString("device_id");
+        var issued = tokens.login(guest.userId(), deviceId == null ? guest.deviceId() : deviceId,
+                body.optString("initial_device_display_name"), body.bool("refresh_token", false));
+        return response(guest.userId(), issued);
     }
 
     private Object registerGuest(Body body) {

@@ -44,7 +44,7 @@ public final class RoomsApi {
             var res = rooms.createRoom(req.userId(), req.json());
             return Map.of("room_id", res.roomId());
         });
-        r.client("POST", "/join/{roomIdOrAlias}", Access.GUEST_OK, req -> joinResult(req, resolve(req.param("roomIdOrAlias"))));
+        r.client("POST", "/join/{roomIdOrAlias}", Access.USER, req -> joinResult(req, resolve(req.param("roomIdOrAlias"))));
         r.client("POST", "/rooms/{roomId}/join", Access.GUEST_OK, req -> joinResult(req, roomId(req)));
         r.client("POST", "/knock/{roomIdOrAlias}", Access.USER, req -> {
             String roomId = resolve(req.param("roomIdOrAlias"));
@@ -61,7 +61,7 @@ public final class RoomsApi {
             rooms.leave(roomId(req), req.userId(), req.json().optString("reason"));
             return Map.of();
         });
-        r.client("POST", "/rooms/{roomId}/forget", Access.GUEST_OK, req -> {
+        r.client("POST", "/rooms/{roomId}/forget", Access.USER, req -> {
             rooms.forget(roomId(req), req.userId());
             return Map.of();
         });
@@ -80,17 +80,20 @@ public final class RoomsApi {
             rooms.unban(roomId(req), req.userId(), b.requireString("user_id"), b.optString("reason"));
             return Map.of();
         });
-        r.client("GET", "/joined_rooms", Access.GUEST_OK, req -> Map.of("joined_rooms", store.roomsOf(req.userId(), List.of("join"))));
+        r.client("GET", "/joined_rooms", Access.USER, req -> Map.of("joined_rooms", store.roomsOf(req.userId(), List.of("join"))));
 
         r.client("PUT", "/rooms/{roomId}/send/{eventType}/{txnId}", Access.GUEST_OK, RateLimiter.MESSAGE, req -> {
             ObjectNode content = contentOf(req);
+            if (req.auth().guest() && !"m.room.message".equals(req.param("eventType"))) {
+                throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only send m.room.message events");
+            }
             var se = rooms.send(roomId(req), EventTemplate.message(req.param("eventType"), req.userId(), content),
                     new TxnKey(req.userId(), req.auth().deviceId(), req.param("txnId")));
             return Map.of("event_id", se.event().eventId());
         });
-        r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.GUEST_OK, RateLimiter.MESSAGE,
+        r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.USER, RateLimiter.MESSAGE,
                 req -> putState(req, req.param("stateKey")));
-        r.client("PUT", "/rooms/{roomId}/state/{eventType}", Access.GUEST_OK, RateLimiter.MESSAGE, req -> putState(req, ""));
+        r.client("PUT", "/rooms/{roomId}/state/{eventType}", Access.USER, RateLimiter.MESSAGE, req -> putState(req, ""));
         r.client("GET", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.GUEST_OK, req -> getState(req, req.param("stateKey")));
         r.client("GET", "/rooms/{roomId}/state/{eventType}", Access.GUEST_OK, req -> getState(req, ""));
         r.client("GET", "/rooms/{roomId}/state", Access.GUEST_OK, req -> {
@@ -120,7 +123,7 @@ public final class RoomsApi {
             }
             return Map.of("chunk", render.renderAll(members, viewer(req)));
         });
-        r.client("GET", "/rooms/{roomId}/joined_members", Access.GUEST_OK, req -> {
+        r.client("GET", "/rooms/{roomId}/joined_members", Access.USER, req -> {
             String roomId = roomId(req);
             Map<String, Object> joined = new LinkedHashMap<>();
             for (StoredEvent se : visibility.stateView(roomId, req.userId())) {
@@ -137,7 +140,7 @@ public final class RoomsApi {
     }
 
     private Object joinResult(Req req, String roomId) {
-        rooms.join(roomId, req.userId(), req.json().optString("reason"));
+        rooms.join(roomId, req.userId(), req.json().optString("reason"), req.auth().guest());
         return Map.of("room_id", roomId);
     }
 

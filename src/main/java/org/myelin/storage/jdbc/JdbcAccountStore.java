@@ -56,6 +56,12 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public void upgradeGuest(String userId, String passwordHash) {
+        db.write(c -> Sql.update(c, "UPDATE users SET is_guest = ?, password_hash = ? WHERE user_id = ? AND is_guest = ?",
+                false, passwordHash, userId, true));
+    }
+
+    @Override
     public void setAdmin(String userId, boolean admin) {
         db.write(c -> Sql.update(c, "UPDATE users SET is_admin = ? WHERE user_id = ?", admin, userId));
     }

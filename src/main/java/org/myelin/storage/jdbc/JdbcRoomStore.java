@@ -275,6 +275,16 @@ public final class JdbcRoomStore implements RoomStore {
     }
 
     @Override
+    public Map<String, String> membershipsOf(String userId) {
+        return db.read(c -> {
+            Map<String, String> m = new HashMap<>();
+            Sql.list(c, "SELECT room_id, membership FROM memberships WHERE user_id = ? AND forgotten = ?",
+                    rs -> m.put(rs.getString(1), rs.getString(2)), userId, false);
+            return m;
+        });
+    }
+
+    @Override
     public void setForgotten(String roomId, String userId) {
         db.write(c -> Sql.update(c, "UPDATE memberships SET forgotten = ? WHERE room_id = ? AND user_id = ?", true, roomId, userId));
     }
@@ -342,6 +352,80 @@ public final class JdbcRoomStore implements RoomStore {
     public void report(String roomId, String eventId, String userId, String reason, Integer score) {
         db.write(c -> Sql.update(c, "INSERT INTO event_reports (room_id, event_id, user_id, reason, score, received_ts) VALUES (?,?,?,?,?,?)",
                 roomId, eventId, userId, reason, score, System.currentTimeMillis()));
+    }
+
+    @Override
+    public List<Report> reports(long offset, int limit, boolean oldestFirst, String userId, String roomId) {
+        List<Object> args = new ArrayList<>();
+        String where = reportFilter(userId, roomId, args);
+        args.add(limit);
+        args.add(offset);
+        return db.read(c -> Sql.list(c, "SELECT id, received_ts, room_id, event_id, user_id, reason, score FROM event_reports" + where
+                        + " ORDER BY id " + (oldestFirst ? "ASC" : "DESC") + " LIMIT ? OFFSET ?",
+                rs -> {
+                    Long score = Sql.nullableLong(rs, "score");
+                    return new Report(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), score == null ? null : score.intValue());
+                }, args.toArray()));
+    }
+
+    @Override
+    public long countReports(String userId, String roomId) {
+        List<Object> args = new ArrayList<>();
+        String where = reportFilter(userId, roomId, args);
+        return db.read(c -> Sql.longValue(c, "SELECT COUNT(*) FROM event_reports" + where, args.toArray()));
+    }
+
+    private static String reportFilter(String userId, String roomId, List<Object> args) {
+        List<String> conds = new ArrayList<>();
+        if (userId != null) {
+            conds.add("user_id = ?");
+            args.add(userId);
+        }
+        if (roomId != null) {
+            conds.add("room_id = ?");
+            args.add(roomId);
+        }
+        return conds.isEmpty() ? "" : " WHERE " + String.join(" AND ", conds);
+    }
+
+    @Override
+    public List<String> moveAliases(String fromRoom, String toRoom) {
+        return db.write(c -> {
+            List<String> moved = Sql.list(c, "SELECT alias FROM room_aliases WHERE room_id = ? ORDER BY alias", rs -> rs.getString(1), fromRoom);
+            Sql.update(c, "UPDATE room_aliases SET room_id = ? WHERE room_id = ?", toRoom, fromRoom);
+            return moved;
+        });
+    }
+
+    @Override
+    public Map<String, Integer> joinedMemberCounts(Collection<String> roomIds) {
+        Map<String, Integer> out = new HashMap<>();
+        if (roomIds.isEmpty()) return out;
+        List<String> all = new ArrayList<>(roomIds);
+        db.read(c -> {
+            for (int i = 0; i < all.size(); i += 500) {
+                List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
+                List<Object> args = new ArrayList<>();
+                args.add("join");
+                args.addAll(chunk);
+                String in = "?" + ",?".repeat(chunk.size() - 1);
+                Sql.list(c, "SELECT room_id, COUNT(*) FROM memberships WHERE membership = ? AND room_id IN (" + in + ") GROUP BY room_id",
+                        rs -> out.put(rs.getString(1), rs.getInt(2)), args.toArray());
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
+    public List<StoredEvent> eventsByTimestamp(String roomId, long ts, long nid, boolean forward, int limit) {
+        String sql = forward
+                ? "SELECT " + EVENT_COLS + " FROM events WHERE room_id = ? AND origin_server_ts >= ? AND (origin_server_ts > ? OR stream_ordering > ?)"
+                        + " ORDER BY origin_server_ts ASC, stream_ordering ASC LIMIT ?"
+                : "SELECT " + EVENT_COLS + " FROM events WHERE room_id = ? AND origin_server_ts <= ? AND (origin_server_ts < ? OR stream_ordering < ?)"
+                        + " ORDER BY origin_server_ts DESC, stream_ordering DESC LIMIT ?";
+        return db.read(c -> Sql.list(c, sql, JdbcRoomStore::storedEvent, roomId, ts, ts, nid, limit));
     }
 
     static StorageException wrap(SQLException e) { return new StorageException(e.getMessage(), e); }
