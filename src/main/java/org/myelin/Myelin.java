@@ -4,6 +4,7 @@ import org.myelin.api.Routes;
 import org.myelin.api.admin.AdminRegistrationApi;
 import org.myelin.api.client.AccountApi;
 import org.myelin.api.client.DiscoveryApi;
+import org.myelin.api.client.FilterApi;
 import org.myelin.api.client.LoginApi;
 import org.myelin.api.client.ProfileApi;
 import org.myelin.api.client.RegisterApi;
@@ -29,6 +30,8 @@ import org.myelin.http.Router;
 import org.myelin.storage.AccountStore;
 import org.myelin.storage.Database;
 import org.myelin.storage.jdbc.JdbcAccountStore;
+import org.myelin.storage.jdbc.JdbcFilterStore;
+import org.myelin.sync.Filters;
 import org.myelin.users.AccountService;
 import org.myelin.users.TokenService;
 import org.myelin.users.UserInteractiveAuth;
@@ -114,6 +117,8 @@ public final class Myelin implements AutoCloseable {
             new RegisterApi(s.accounts(), s.accountStore(), uia, login, config, s.tokens()).register(routes);
             new AccountApi(s.accounts(), uia).register(routes);
             new ProfileApi(s.accounts(), s.accountStore()).register(routes);
+            Filters filters = new Filters(new JdbcFilterStore(s.db()));
+            new FilterApi(filters).register(routes);
             new AdminRegistrationApi(s.accounts(), s.accountStore(), config).register(routes);
             new RoomsApi(s.rooms(), s.roomStore(), s.clientEvents(), s.visibility()).register(routes);
 
