@@ -32,6 +32,13 @@ import org.myelin.storage.Database;
 import org.myelin.storage.jdbc.JdbcAccountStore;
 import org.myelin.storage.jdbc.JdbcFilterStore;
 import org.myelin.sync.Filters;
+import org.myelin.sync.Notifier;
+import org.myelin.sync.RoomHistory;
+import org.myelin.sync.SyncNotifications;
+import org.myelin.sync.SyncService;
+import org.myelin.sync.UserRooms;
+import org.myelin.api.client.SyncApi;
+import org.myelin.api.client.HistoryApi;
 import org.myelin.users.AccountService;
 import org.myelin.users.TokenService;
 import org.myelin.users.UserInteractiveAuth;
@@ -78,8 +85,14 @@ public final class Myelin implements AutoCloseable {
             StateSnapshots snapshots = new StateSnapshots(roomStore);
             RoomVisibility visibility = new RoomVisibility(writer, events, snapshots, roomStore);
             ClientEvents clientEvents = new ClientEvents(writer, events, roomStore);
+            Notifier notifier = new Notifier();
+            UserRooms userRooms = new UserRooms(roomStore);
+            writer.addListener(userRooms);
+            writer.addListener(new SyncNotifications(notifier));
+            SyncService sync = new SyncService(writer, roomStore, events, snapshots, visibility, clientEvents, userRooms, notifier);
+            RoomHistory history = new RoomHistory(writer, roomStore, events, snapshots, visibility, clientEvents);
             return new Services(config, db, key, accountStore, tokens, accounts, roomStore, events, writer, rooms, snapshots,
-                    visibility, clientEvents);
+                    visibility, clientEvents, notifier, sync, history);
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;
@@ -89,7 +102,7 @@ public final class Myelin implements AutoCloseable {
     public record Services(Config config, Database db, SigningKey signingKey, AccountStore accountStore, TokenService tokens,
                            AccountService accounts, RoomStore roomStore, EventCache events, RoomWriter writer,
                            RoomService rooms, StateSnapshots snapshots, RoomVisibility visibility,
-                           ClientEvents clientEvents) {}
+                           ClientEvents clientEvents, Notifier notifier, SyncService sync, RoomHistory history) {}
 
     /** Loads the server's signing key, creating and persisting one on first start. */
     static SigningKey signingKey(Config config) {
@@ -119,6 +132,8 @@ public final class Myelin implements AutoCloseable {
             new ProfileApi(s.accounts(), s.accountStore()).register(routes);
             Filters filters = new Filters(new JdbcFilterStore(s.db()));
             new FilterApi(filters).register(routes);
+            new SyncApi(s.sync(), filters).register(routes);
+            new HistoryApi(s.history(), filters, s.visibility(), s.clientEvents(), s.roomStore()).register(routes);
             new AdminRegistrationApi(s.accounts(), s.accountStore(), config).register(routes);
             new RoomsApi(s.rooms(), s.roomStore(), s.clientEvents(), s.visibility()).register(routes);
 

@@ -1,0 +1,425 @@
+package org.myelin.sync;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.myelin.core.events.Event;
+import org.myelin.core.events.StateKey;
+import org.myelin.core.filters.RoomEventFilter;
+import org.myelin.core.filters.SyncFilter;
+import org.myelin.http.Json;
+import org.myelin.rooms.ClientEvents;
+import org.myelin.rooms.EventCache;
+import org.myelin.rooms.LiveRoom;
+import org.myelin.rooms.RoomVisibility;
+import org.myelin.rooms.RoomWriter;
+import org.myelin.rooms.StateSnapshots;
+import org.myelin.storage.RoomStore;
+import org.myelin.storage.RoomStore.StoredEvent;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Builds /sync responses. The cost of an incremental sync follows what changed: rooms whose newest
+ * event is not past the since token are skipped using in-memory room heads, with no query per room.
+ * A sync that finds nothing parks on the {@link Notifier} until something arrives or it times out.
+ */
+public final class SyncService {
+    private static final int DEFAULT_TIMELINE_LIMIT = 10;
+    private static final Set<String> STRIPPED_STATE_TYPES = Set.of("m.room.create", "m.room.join_rules", "m.room.name",
+            "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
+
+    public record Request(String userId, String deviceId, SyncToken since, SyncFilter filter, boolean fullState, long timeoutMs) {}
+
+    private final RoomWriter writer;
+    private final RoomStore store;
+    private final EventCache events;
+    private final StateSnapshots snapshots;
+    private final RoomVisibility visibility;
+    private final ClientEvents render;
+    private final UserRooms userRooms;
+    private final Notifier notifier;
+    private final List<SyncSource> sources = new CopyOnWriteArrayList<>();
+    private volatile Function<String, Set<String>> ignoredUsers = u -> Set.of();
+    /** Member events already sent to a device, per room, for lazy-loading without redundancy. */
+    private final Cache<String, Set<String>> lazySent = Caffeine.newBuilder().maximumSize(200_000).build();
+
+    public SyncService(RoomWriter writer, RoomStore store, EventCache events, StateSnapshots snapshots, RoomVisibility visibility,
+                       ClientEvents render, UserRooms userRooms, Notifier notifier) {
+        this.writer = writer;
+        this.store = store;
+        this.events = events;
+        this.snapshots = snapshots;
+        this.visibility = visibility;
+        this.render = render;
+        this.userRooms = userRooms;
+        this.notifier = notifier;
+    }
+
+    public void addSource(SyncSource s) { sources.add(s); }
+
+    public void setIgnoredUsers(Function<String, Set<String>> f) { this.ignoredUsers = f; }
+
+    public SyncToken currentToken() {
+        long[] v = new long[SyncSource.Slot.values().length];
+        for (SyncSource s : sources) v[s.slot().ordinal()] = s.current();
+        return new SyncToken(writer.streamIds().current(), v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+
+    private static long slot(SyncToken t, SyncSource.Slot s) {
+        return switch (s) {
+            case ACCOUNT_DATA -> t.accountData();
+            case RECEIPTS -> t.receipts();
+            case TYPING -> t.typing();
+            case PRESENCE -> t.presence();
+            case TO_DEVICE -> t.toDevice();
+            case DEVICE_LISTS -> t.deviceLists();
+        };
+    }
+
+    public ObjectNode sync(Request req) {
+        long deadline = System.currentTimeMillis() + Math.max(0, req.timeoutMs());
+        while (true) {
+            long seen = notifier.version(req.userId());
+            SyncToken now = currentToken();
+            Built b = build(req, now);
+            long remaining = deadline - System.currentTimeMillis();
+            if (b.hasContent || req.since() == null || req.fullState() || remaining <= 0) return b.response;
+            notifier.await(req.userId(), seen, remaining);
+            if (notifier.version(req.userId()) == seen) {
+                // Timed out with nothing new: answer with the position we have reached.
+                return build(req, currentToken()).response;
+            }
+        }
+    }
+
+    private record Built(ObjectNode response, boolean hasContent) {}
+
+    private Built build(Request req, SyncToken now) {
+        ObjectNode resp = Json.object();
+        resp.put("next_batch", now.toString());
+        boolean initial = req.since() == null;
+        long since = initial ? 0 : req.since().events();
+        long upto = now.events();
+        SyncFilter filter = req.filter();
+        Map<String, String> rooms = userRooms.of(req.userId());
+        Set<String> ignored = ignoredUsers.apply(req.userId());
+        boolean content = false;
+        ObjectNode join = Json.object(), invite = Json.object(), leave = Json.object(), knock = Json.object();
+        if (upto > since || req.fullState()) {
+            for (Map.Entry<String, String> en : rooms.entrySet()) {
+                String roomId = en.getKey();
+                if (!filter.room().allowsRoom(roomId)) continue;
+                LiveRoom room = writer.room(roomId).orElse(null);
+                if (room == null) continue;
+                if (!initial && room.lastNid() <= since && !req.fullState()) continue;
+                Long memberNid = room.stateNid("m.room.member", req.userId());
+                if (memberNid == null) continue;
+                boolean membershipNew = memberNid > since && memberNid <= upto;
+                switch (en.getValue()) {
+                    case "join" -> {
+                        boolean fresh = initial || membershipNew || req.fullState();
+                        ObjectNode r = joinedRoom(req, room, fresh, since, upto, ignored);
+                        if (r != null) {
+                            join.set(roomId, r);
+                            content = true;
+                        }
+                    }
+                    case "invite" -> {
+                        // Invites from ignored users are not delivered at all.
+                        if ((initial || membershipNew) && !isIgnoredInvite(memberNid, ignored)) {
+                            invite.set(roomId, strippedSection(room, memberNid, "invite_state", req.userId()));
+                            content = true;
+                        }
+                    }
+                    case "knock" -> {
+                        if (initial || membershipNew) {
+                            knock.set(roomId, strippedSection(room, memberNid, "knock_state", req.userId()));
+                            content = true;
+                        }
+                    }
+                    case "leave", "ban" -> {
+                        boolean include = initial ? filter.room().includeLeave() : membershipNew;
+                        if (include && !store.isForgotten(roomId, req.userId())) {
+                            ObjectNode r = leftRoom(req, room, memberNid, initial, since, ignored);
+                            if (r != null) {
+                                leave.set(roomId, r);
+                                content = true;
+                            }
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        ObjectNode roomsNode = resp.putObject("rooms");
+        roomsNode.set("join", join);
+        roomsNode.set("invite", invite);
+        roomsNode.set("leave", leave);
+        roomsNode.set("knock", knock);
+        SyncContext ctx = new SyncContext(req.userId(), req.deviceId(), initial, filter, resp, rooms);
+        for (SyncSource s : sources) {
+            long from = initial ? 0 : slot(req.since(), s.slot());
+            long to = slot(now, s.slot());
+            if (initial || to > from) content |= s.contribute(ctx, from, to);
+        }
+        if (!resp.has("account_data")) resp.putObject("account_data").putArray("events");
+        if (!resp.has("presence")) resp.putObject("presence").putArray("events");
+        if (!resp.has("to_device")) resp.putObject("to_device").putArray("events");
+        if (!resp.has("device_lists")) {
+            ObjectNode dl = resp.putObject("device_lists");
+            dl.putArray("changed");
+            dl.putArray("left");
+        }
+        if (!resp.has("device_one_time_keys_count")) resp.putObject("device_one_time_keys_count");
+        if (!resp.has("device_unused_fallback_key_types")) resp.putArray("device_unused_fallback_key_types");
+        return new Built(resp, content);
+    }
+
+    private boolean isIgnoredInvite(long memberNid, Set<String> ignored) {
+        StoredEvent m = events.byNid(memberNid);
+        return m != null && ignored.contains(m.event().sender());
+    }
+
+    static void emptyJoinedRoom(ObjectNode r) {
+        ObjectNode tl = r.putObject("timeline");
+        tl.putArray("events");
+        tl.put("limited", false);
+        r.putObject("state").putArray("events");
+        r.putObject("ephemeral").putArray("events");
+        r.putObject("account_data").putArray("events");
+        ObjectNode un = r.putObject("unread_notifications");
+        un.put("notification_count", 0);
+        un.put("highlight_count", 0);
+    }
+
+    // ------------------------------------------------------------------ joined rooms
+
+    private ObjectNode joinedRoom(Request req, LiveRoom room, boolean fresh, long since, long upto, Set<String> ignored) {
+        RoomEventFilter tf = req.filter().room().timeline();
+        int limit = tf.limit(DEFAULT_TIMELINE_LIMIT);
+        long lower = fresh ? 0 : since;
+        Timeline tl = timeline(req.userId(), room, lower, upto, limit, tf, ignored, fresh);
+        if (!fresh && tl.events.isEmpty()) return null;
+        ObjectNode r = Json.object();
+        emptyJoinedRoom(r);
+        ObjectNode timeline = (ObjectNode) r.get("timeline");
+        timeline.set("events", renderEvents(req, tl.events));
+        timeline.put("limited", tl.limited);
+        timeline.put("prev_batch", PaginationToken.of(tl.events.isEmpty() ? upto + 1 : tl.events.get(0).nid()));
+
+        Map<StateKey, Long> startState = tl.events.isEmpty() ? room.state() : snapshots.before(tl.events.get(0));
+        List<StoredEvent> state;
+        if (fresh) {
+            state = stateEventsOf(startState, req, room, tl.events, null);
+        } else if (tl.limited) {
+            Map<StateKey, Long> sinceState = stateAtPosition(room, since);
+            state = stateEventsOf(startState, req, room, tl.events, sinceState);
+        } else {
+            state = lazyMembersOnly(startState, req, room, tl.events);
+        }
+        ((ObjectNode) r.get("state")).set("events", renderEvents(req, state));
+        boolean membersChanged = fresh || tl.events.stream().anyMatch(e -> "m.room.member".equals(e.event().type()));
+        if (membersChanged) r.set("summary", summary(room, req.userId()));
+        return r;
+    }
+
+    private record Timeline(List<StoredEvent> events, boolean limited) {}
+
+    /**
+     * The newest events of the window (lower, upper] that pass the filter, visibility and ignore
+     * list, oldest first, plus whether older matching events were left out.
+     */
+    private Timeline timeline(String userId, LiveRoom room, long lower, long upper, int limit, RoomEventFilter filter,
+                              Set<String> ignored, boolean checkVisibility) {
+        List<StoredEvent> picked = new ArrayList<>();
+        long cursor = upper + 1;
+        boolean limited = false;
+        int batch = Math.min(200, limit + 1);
+        for (int round = 0; round < 50; round++) {
+            List<StoredEvent> page = store.roomEvents(room.roomId(), cursor, lower + 1, false, batch);
+            for (StoredEvent se : page) {
+                events.put(se);
+                cursor = se.nid();
+                if (!filter.matches(se.event())) continue;
+                if (!se.event().isState() && ignored.contains(se.event().sender())) continue;
+                if (checkVisibility && !visibility.canSee(userId, se)) continue;
+                if (picked.size() == limit) {
+                    limited = true;
+                    break;
+                }
+                picked.add(se);
+            }
+            if (limited || page.size() < batch) break;
+            batch = Math.min(500, batch * 2);
+        }
+        Collections.reverse(picked);
+        return new Timeline(picked, limited);
+    }
+
+    /** The room's state at a stream position: the state before its first event after that position. */
+    private Map<StateKey, Long> stateAtPosition(LiveRoom room, long position) {
+        List<StoredEvent> next = store.roomEvents(room.roomId(), position, Long.MAX_VALUE, true, 1);
+        if (next.isEmpty()) return room.state();
+        return snapshots.before(next.get(0));
+    }
+
+    /**
+     * State events to send: the state at timeline start, minus what the client already has (when
+     * sinceState is given), with member events reduced to the timeline's senders under lazy loading.
+     */
+    private List<StoredEvent> stateEventsOf(Map<StateKey, Long> startState, Request req, LiveRoom room,
+                                            List<StoredEvent> timeline, Map<StateKey, Long> sinceState) {
+        RoomEventFilter sf = req.filter().room().state();
+        boolean lazy = sf.lazyLoadMembers();
+        Set<String> wanted = lazy ? lazyMembers(req, room, timeline, sf.includeRedundantMembers() || sinceState == null && req.since() == null) : null;
+        Set<Long> inTimeline = new HashSet<>();
+        for (StoredEvent se : timeline) inTimeline.add(se.nid());
+        List<Long> nids = new ArrayList<>();
+        for (Map.Entry<StateKey, Long> en : startState.entrySet()) {
+            StateKey k = en.getKey();
+            if (inTimeline.contains(en.getValue())) continue;
+            boolean isMember = "m.room.member".equals(k.type());
+            if (lazy && isMember) {
+                if (!wanted.contains(k.stateKey())) continue;
+            } else if (sinceState != null && en.getValue().equals(sinceState.get(k))) {
+                continue;
+            }
+            nids.add(en.getValue());
+        }
+        Map<Long, StoredEvent> loaded = events.byNids(nids);
+        List<StoredEvent> out = new ArrayList<>();
+        for (Long n : nids) {
+            StoredEvent se = loaded.get(n);
+            if (se != null && sf.matches(se.event())) out.add(se);
+        }
+        out.sort((a, b) -> Long.compare(a.nid(), b.nid()));
+        return out;
+    }
+
+    private List<StoredEvent> lazyMembersOnly(Map<StateKey, Long> startState, Request req, LiveRoom room, List<StoredEvent> timeline) {
+        RoomEventFilter sf = req.filter().room().state();
+        if (!sf.lazyLoadMembers()) return List.of();
+        Set<String> wanted = lazyMembers(req, room, timeline, sf.includeRedundantMembers());
+        Set<Long> inTimeline = new HashSet<>();
+        for (StoredEvent se : timeline) inTimeline.add(se.nid());
+        List<Long> nids = new ArrayList<>();
+        for (String u : wanted) {
+            Long nid = startState.get(StateKey.of("m.room.member", u));
+            if (nid != null && !inTimeline.contains(nid)) nids.add(nid);
+        }
+        return new ArrayList<>(events.byNids(nids).values());
+    }
+
+    /** Members whose events the client needs for these timeline events, minus those this device already got. */
+    private Set<String> lazyMembers(Request req, LiveRoom room, List<StoredEvent> timeline, boolean redundant) {
+        Set<String> wanted = new LinkedHashSet<>();
+        wanted.add(req.userId());
+        for (StoredEvent se : timeline) wanted.add(se.event().sender());
+        String key = req.userId() + "|" + req.deviceId() + "|" + room.roomId();
+        if (req.since() == null) lazySent.invalidate(key);
+        Set<String> sent = lazySent.get(key, k -> ConcurrentHashSet.create());
+        if (!redundant && req.since() != null) wanted.removeIf(sent::contains);
+        sent.addAll(wanted);
+        return wanted;
+    }
+
+    private ObjectNode summary(LiveRoom room, String userId) {
+        ObjectNode s = Json.object();
+        List<String> heroes = new ArrayList<>();
+        List<String> candidates = new ArrayList<>();
+        room.memberships().forEach((u, m) -> {
+            if (!u.equals(userId) && (m.equals("join") || m.equals("invite"))) candidates.add(u);
+        });
+        Collections.sort(candidates);
+        if (candidates.isEmpty()) {
+            room.memberships().forEach((u, m) -> {
+                if (!u.equals(userId)) candidates.add(u);
+            });
+            Collections.sort(candidates);
+        }
+        for (String u : candidates) {
+            if (heroes.size() == 5) break;
+            heroes.add(u);
+        }
+        ArrayNode h = s.putArray("m.heroes");
+        heroes.forEach(h::add);
+        s.put("m.joined_member_count", room.count("join"));
+        s.put("m.invited_member_count", room.count("invite"));
+        return s;
+    }
+
+    // ------------------------------------------------------------------ left rooms, invites
+
+    private ObjectNode leftRoom(Request req, LiveRoom room, long leaveNid, boolean initial, long since, Set<String> ignored) {
+        RoomEventFilter tf = req.filter().room().timeline();
+        int limit = tf.limit(DEFAULT_TIMELINE_LIMIT);
+        long lower = initial ? 0 : since;
+        Timeline tl = timeline(req.userId(), room, lower, leaveNid, limit, tf, ignored, true);
+        ObjectNode r = Json.object();
+        ObjectNode timeline = r.putObject("timeline");
+        timeline.set("events", renderEvents(req, tl.events));
+        timeline.put("limited", tl.limited);
+        timeline.put("prev_batch", PaginationToken.of(tl.events.isEmpty() ? leaveNid + 1 : tl.events.get(0).nid()));
+        Map<StateKey, Long> startState = tl.events.isEmpty() ? snapshots.after(events.byNid(leaveNid)) : snapshots.before(tl.events.get(0));
+        Map<StateKey, Long> sinceState = initial ? null : stateAtPosition(room, since);
+        List<StoredEvent> state = tl.limited || initial ? stateEventsOf(startState, req, room, tl.events, sinceState) : List.of();
+        r.putObject("state").set("events", renderEvents(req, state));
+        r.putObject("account_data").putArray("events");
+        return r;
+    }
+
+    private ObjectNode strippedSection(LiveRoom room, long memberNid, String key, String userId) {
+        StoredEvent member = events.byNid(memberNid);
+        ObjectNode r = Json.object();
+        ArrayNode list = r.putObject(key).putArray("events");
+        Map<StateKey, Long> state = snapshots.after(member);
+        List<Long> nids = new ArrayList<>();
+        for (Map.Entry<StateKey, Long> en : state.entrySet()) {
+            String t = en.getKey().type();
+            if (STRIPPED_STATE_TYPES.contains(t) || (t.equals("m.room.member")
+                    && (en.getKey().stateKey().equals(userId) || en.getKey().stateKey().equals(member.event().sender())))) {
+                nids.add(en.getValue());
+            }
+        }
+        for (StoredEvent se : events.byNids(nids).values()) {
+            Event e = se.event();
+            ObjectNode o = list.addObject();
+            o.put("type", e.type());
+            o.put("state_key", e.stateKey());
+            o.put("sender", e.sender());
+            o.set("content", e.content().deepCopy());
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    private ArrayNode renderEvents(Request req, List<StoredEvent> list) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        SyncFilter f = req.filter();
+        if (f.federationFormat()) {
+            for (StoredEvent se : list) arr.add(se.event().pdu().deepCopy());
+            return arr;
+        }
+        for (ObjectNode o : render.renderAll(list, new ClientEvents.Viewer(req.userId(), req.deviceId()))) {
+            o.remove("room_id");
+            arr.add(f.eventFields() == null ? o : f.projection().apply(o));
+        }
+        return arr;
+    }
+
+    /** Tiny helper: a concurrent set without a dependency. */
+    private static final class ConcurrentHashSet {
+        static Set<String> create() { return java.util.concurrent.ConcurrentHashMap.newKeySet(); }
+    }
+}
