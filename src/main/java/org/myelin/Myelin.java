@@ -1,6 +1,8 @@
 package org.myelin;
 
+import org.myelin.api.MetricsApi;
 import org.myelin.api.Routes;
+import org.myelin.metrics.Metrics;
 import org.myelin.api.admin.AdminRegistrationApi;
 import org.myelin.api.client.AccountApi;
 import org.myelin.api.client.DiscoveryApi;
@@ -75,6 +77,7 @@ public final class Myelin implements AutoCloseable {
             RoomStore roomStore = new JdbcRoomStore(db);
             EventCache events = new EventCache(roomStore);
             StreamIds streamIds = new StreamIds(roomStore.maxStreamOrdering());
+            Metrics.gauge("myelin_event_stream_position", streamIds::current);
             RoomWriter[] writerRef = new RoomWriter[1];
             Signatures signatures = new Signatures(config.serverName(), key,
                     roomId -> writerRef[0].room(roomId).map(LiveRoom::version).orElse(null));
@@ -125,6 +128,7 @@ public final class Myelin implements AutoCloseable {
             Routes routes = new Routes(router);
             UserInteractiveAuth uia = new UserInteractiveAuth(s.accountStore(), s.accounts()::checkPassword, config.serverName());
             DiscoveryApi.register(routes, config);
+            MetricsApi.register(routes);
             LoginApi login = new LoginApi(s.accounts(), s.tokens(), s.accountStore(), config);
             login.register(routes);
             new RegisterApi(s.accounts(), s.accountStore(), uia, login, config, s.tokens()).register(routes);

@@ -15,7 +15,7 @@ import java.util.Optional;
 /** Events by nid and by event ID, bounded; the write path keeps it coherent (put, invalidate). */
 public final class EventCache {
     private final RoomStore store;
-    private final Cache<Long, StoredEvent> byNid = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final Cache<Long, StoredEvent> byNid = org.myelin.metrics.Metrics.cache("events_by_nid", Caffeine.newBuilder().maximumSize(200_000).recordStats().build());
     private final Cache<String, Long> nidById = Caffeine.newBuilder().maximumSize(200_000).build();
 
     public EventCache(RoomStore store) { this.store = store; }

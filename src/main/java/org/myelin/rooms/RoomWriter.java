@@ -49,7 +49,7 @@ public final class RoomWriter {
     private final SigningKey key;
     private final String serverName;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
-    private final Cache<String, LiveRoom> rooms = Caffeine.newBuilder().maximumSize(50_000).build();
+    private final Cache<String, LiveRoom> rooms = org.myelin.metrics.Metrics.cache("live_rooms", Caffeine.newBuilder().maximumSize(50_000).recordStats().build());
     private final List<RoomEventListener> listeners = new CopyOnWriteArrayList<>();
 
     public RoomWriter(RoomStore store, EventCache events, StreamIds streamIds, AuthRules authRules, SigningKey key,
@@ -151,7 +151,7 @@ public final class RoomWriter {
         t.put("depth", 1);
         t.putArray("prev_events");
         t.putArray("auth_events");
-        Event event = PduFactory.create(t, version, serverName, key);
+        Event event = build(t, version);
         check(event, version, Map.of());
         String id = event.roomId();
         LiveRoom room = new LiveRoom(id, version, Map.of(), StateHead.NONE, List.of(), 0, 0, Map.of());
@@ -173,6 +173,9 @@ public final class RoomWriter {
      * the event stored the first time and sends nothing.
      */
     public StoredEvent send(String roomId, EventTemplate t, TxnKey txn, JoinedElsewhere joined) {
+        if (t.type().indexOf('\0') >= 0 || (t.stateKey() != null && t.stateKey().indexOf('\0') >= 0)) {
+            throw MatrixException.invalidParam("Event type and state key must not contain U+0000");
+        }
         LiveRoom room = requireRoom(roomId);
         ReentrantLock l = lock(roomId);
         StoredEvent result;
@@ -213,7 +216,7 @@ public final class RoomWriter {
                 if (v.v11RedactionAndCreator()) ((ObjectNode) tpl.get("content")).put("redacts", t.redacts());
                 else tpl.put("redacts", t.redacts());
             }
-            Event event = PduFactory.create(tpl, v, serverName, key);
+            Event event = build(tpl, v);
             EventLimits.check(event.pdu()).ifPresent(msg -> {
                 throw MatrixException.tooLarge(msg);
             });
@@ -227,6 +230,15 @@ public final class RoomWriter {
             l.unlock();
         }
         return result;
+    }
+
+    /** Hashes, identifies and signs a PDU; content canonical JSON cannot express (an unpaired surrogate) is the client's error. */
+    private Event build(ObjectNode template, RoomVersion v) {
+        try {
+            return PduFactory.create(template, v, serverName, key);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.badJson("Event content cannot be encoded as canonical JSON: " + e.getMessage());
+        }
     }
 
     private com.fasterxml.jackson.databind.JsonNode ref(String eventId, RoomVersion v) {

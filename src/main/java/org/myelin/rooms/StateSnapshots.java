@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public final class StateSnapshots {
     private final RoomStore store;
-    private final Cache<Long, Map<StateKey, Long>> cache = Caffeine.newBuilder()
-            .maximumWeight(2_000_000).weigher((Long k, Map<StateKey, Long> v) -> 1 + v.size()).build();
+    private final Cache<Long, Map<StateKey, Long>> cache = org.myelin.metrics.Metrics.cache("state_snapshots", Caffeine.newBuilder()
+            .maximumWeight(2_000_000).weigher((Long k, Map<StateKey, Long> v) -> 1 + v.size()).recordStats().build());
 
     public StateSnapshots(RoomStore store) { this.store = store; }
 

@@ -14,9 +14,13 @@ import java.util.Optional;
  * goes through a bind parameter: there is no string concatenation of values anywhere.
  */
 public final class Sql {
+    /** Every statement executed, so that tests and benchmarks can show how many queries a request costs. */
+    private static final java.util.concurrent.atomic.LongAdder STATEMENTS = org.myelin.metrics.Metrics.counter("myelin_db_statements_total");
+
     private Sql() {}
 
     public static int update(Connection c, String sql, Object... args) throws SQLException {
+        STATEMENTS.increment();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
@@ -24,6 +28,7 @@ public final class Sql {
     }
 
     public static <T> List<T> list(Connection c, String sql, RowMapper<T> m, Object... args) throws SQLException {
+        STATEMENTS.increment();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
@@ -35,6 +40,7 @@ public final class Sql {
     }
 
     public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> m, Object... args) throws SQLException {
+        STATEMENTS.increment();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
@@ -42,6 +48,9 @@ public final class Sql {
             }
         }
     }
+
+    /** For the rare statement prepared outside these helpers (batches, CTEs). */
+    public static void countStatement() { STATEMENTS.increment(); }
 
     public static long longValue(Connection c, String sql, Object... args) throws SQLException {
         return one(c, sql, rs -> rs.getLong(1), args).orElse(0L);

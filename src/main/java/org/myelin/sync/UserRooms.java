@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UserRooms implements RoomEventListener {
     private final RoomStore store;
-    private final Cache<String, Map<String, String>> cache = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, Map<String, String>> cache = org.myelin.metrics.Metrics.cache("user_rooms", Caffeine.newBuilder().maximumSize(100_000).recordStats().build());
 
     public UserRooms(RoomStore store) { this.store = store; }
 

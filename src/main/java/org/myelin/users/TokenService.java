@@ -31,8 +31,8 @@ public final class TokenService {
 
     private final AccountStore store;
     private final Config config;
-    private final Cache<String, Cached> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Cache<String, Cached> cache = org.myelin.metrics.Metrics.cache("access_tokens", Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).recordStats().build());
     private final Map<String, Long> lastTouch = new ConcurrentHashMap<>();
 
     public TokenService(AccountStore store, Config config) {

@@ -157,6 +157,7 @@ public final class JdbcRoomStore implements RoomStore {
         if (snapshotId == 0) return Map.of();
         return db.read(c -> {
             TreeMap<Integer, List<Object[]>> byLevel = new TreeMap<>();
+            Sql.countStatement();
             try (PreparedStatement ps = c.prepareStatement(
                     "WITH RECURSIVE chain(id, parent_id, lvl) AS ("
                             + " SELECT id, parent_id, 0 FROM state_snapshots WHERE id = ?"
