@@ -108,7 +108,7 @@ public final class HttpServer {
                     status = send(response, callback, dispatch(request, method, path));
                 }
             } catch (MatrixException e) {
-                status = send(response, callback, Reply.json(e.status(), e.body()));
+                status = send(response, callback, errorReply(e));
             } catch (Throwable t) {
                 String id = UUID.randomUUID().toString().substring(0, 8);
                 log.error("internal error {} on {} {}", id, method, path, t);
@@ -120,6 +120,15 @@ public final class HttpServer {
             }
             return true;
         }
+    }
+
+    /** A MatrixException as a reply; 429s also carry the Retry-After header the spec asks for (v1.10). */
+    private static Reply errorReply(MatrixException e) {
+        Map<String, String> headers = Map.of();
+        if (e.extra().get("retry_after_ms") instanceof Number ms) {
+            headers = Map.of("Retry-After", Long.toString(Math.max(1, (ms.longValue() + 999) / 1000)));
+        }
+        return new Reply(e.status(), e.body(), null, null, headers);
     }
 
     private Object dispatch(Request request, String method, String path) throws Exception {
