@@ -38,6 +38,19 @@ public record Body(ObjectNode json) {
         return n.asText();
     }
 
+    /**
+     * Like {@link #optString}, for values that are stored as text columns (names, device IDs, URLs):
+     * U+0000 is refused with M_INVALID_PARAM, because PostgreSQL text cannot hold it (SQLite can, and
+     * both backends must answer alike). Strings inside stored JSON need no such care.
+     */
+    public String optText(String field) {
+        String s = optString(field);
+        if (s != null && s.indexOf('\0') >= 0) {
+            throw MatrixException.invalidParam("Field '" + field + "' must not contain NUL characters");
+        }
+        return s;
+    }
+
     public Boolean optBool(String field) {
         JsonNode n = json.get(field);
         if (n == null || n.isNull()) return null;

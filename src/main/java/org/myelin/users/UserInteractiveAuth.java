@@ -10,18 +10,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * User-interactive authentication (spec "User-interactive authentication API"): sessions, flows,
  * completed stages and the 401 body. Used by registration, password change, deactivation, device
- * deletion and cross-signing key upload. A session is bound to the method and path that started
- * it, so a completed session cannot authorise a different operation.
+ * deletion and cross-signing key upload. A session is bound to the method, path and user that
+ * started it, so a completed stage cannot authorise a different operation or another user.
  */
 public final class UserInteractiveAuth {
     public static final String DUMMY = "m.login.dummy";
     public static final String PASSWORD = "m.login.password";
     public static final String REGISTRATION_TOKEN = "m.login.registration_token";
     private static final long SESSION_LIFETIME_MS = 15 * 60_000;
+    /** Registration tokens: the spec's opaque identifier grammar, at most 64 characters. */
+    public static final Pattern REGISTRATION_TOKEN_SYNTAX = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
+    /** Session IDs as this class issues them; anything else is unknown without a database lookup. */
+    private static final Pattern SESSION_ID_SYNTAX = Pattern.compile("[A-Za-z0-9]{1,64}");
 
     /** The outcome of a completed flow. registrationToken is set when that stage was used. */
     public record Completed(String sessionId, String registrationToken) {}
@@ -56,10 +63,14 @@ public final class UserInteractiveAuth {
             session = new UiaSession(Secrets.alnum(24), req.method(), req.path(), userId, List.of(), null, now);
             store.createUiaSession(session);
         } else {
-            session = store.uiaSession(sid).filter(s -> now - s.createdTs() < SESSION_LIFETIME_MS)
+            session = (SESSION_ID_SYNTAX.matcher(sid).matches() ? store.uiaSession(sid) : Optional.<UiaSession>empty())
+                    .filter(s -> now - s.createdTs() < SESSION_LIFETIME_MS)
                     .orElseThrow(() -> new MatrixException(400, "M_UNKNOWN", "Unknown or expired session ID: " + sid));
             if (!session.method().equals(req.method()) || !session.path().equals(req.path())) {
                 throw new MatrixException(403, "M_FORBIDDEN", "Requested operation has changed during the UI authentication session");
+            }
+            if (!Objects.equals(session.userId(), userId)) {
+                throw new MatrixException(403, "M_FORBIDDEN", "This UI authentication session belongs to another user");
             }
         }
         List<String> completed = new ArrayList<>(session.completed());
@@ -82,7 +93,8 @@ public final class UserInteractiveAuth {
                 case REGISTRATION_TOKEN -> {
                     String token = auth.optString("token");
                     if (regToken == null) {
-                        if (token == null || !store.reserveRegistrationToken(token, now)) {
+                        if (token == null || !REGISTRATION_TOKEN_SYNTAX.matcher(token).matches()
+                                || !store.reserveRegistrationToken(token, now)) {
                             throw challenge(flows, params, session.sessionId(), completed, "M_FORBIDDEN", "Invalid registration token");
                         }
                         regToken = token;

@@ -77,13 +77,19 @@ public final class LoginApi {
         if (!UserIds.isValid(userId) || !UserIds.isLocal(userId, config.serverName())) {
             throw MatrixException.forbidden("Invalid username or password");
         }
-        String deviceId = body.optString("device_id");
+        String deviceId = deviceId(body);
+        var issued = accounts.loginWithPassword(userId, password, new AccountService.DeviceRequest(deviceId,
+                body.optText("initial_device_display_name"), body.bool("refresh_token", false)));
+        return render(issued, true);
+    }
+
+    /** The optional device_id of a login or registration: 1-255 characters when given. */
+    static String deviceId(Body body) {
+        String deviceId = body.optText("device_id");
         if (deviceId != null && (deviceId.isEmpty() || deviceId.length() > 255)) {
             throw MatrixException.invalidParam("device_id must be 1-255 characters");
         }
-        var issued = accounts.loginWithPassword(userId, password, new AccountService.DeviceRequest(deviceId,
-                body.optString("initial_device_display_name"), body.bool("refresh_token", false)));
-        return render(issued, true);
+        return deviceId;
     }
 
     Map<String, Object> render(TokenService.Issued issued, boolean withIdentity) {

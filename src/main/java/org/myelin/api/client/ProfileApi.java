@@ -105,13 +105,13 @@ public final class ProfileApi {
         if (!body.json().has(key)) throw MatrixException.missingParam("Missing '" + key + "' in request body");
         switch (key) {
             case "displayname" -> {
-                String name = body.optString(key);
+                String name = body.optText(key);
                 if (name != null && name.length() > MAX_DISPLAYNAME) throw MatrixException.badJson("displayname is too long");
                 checkSize(userId, key, body.raw(key));
                 accounts.setDisplayname(userId, name);
             }
             case "avatar_url" -> {
-                String url = body.optString(key);
+                String url = body.optText(key);
                 if (url != null && !url.isEmpty() && !url.startsWith("mxc://")) throw MatrixException.badJson("avatar_url must be an mxc:// URI");
                 checkSize(userId, key, body.raw(key));
                 accounts.setAvatarUrl(userId, url);

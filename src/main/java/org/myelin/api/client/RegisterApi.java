@@ -60,6 +60,7 @@ public final class RegisterApi {
         routes.clientVersion("v1", "GET", "/register/m.login.registration_token/validity", Access.PUBLIC, req -> {
             String token = req.query("token");
             if (token == null) throw MatrixException.missingParam("Missing token");
+            if (!UserInteractiveAuth.REGISTRATION_TOKEN_SYNTAX.matcher(token).matches()) return Map.of("valid", false);
             long now = System.currentTimeMillis();
             boolean valid = store.registrationToken(token).filter(t -> (t.expiryTime() == null || t.expiryTime() > now)
                     && (t.usesAllowed() == null || t.pending() + t.completed() < t.usesAllowed())).isPresent();
@@ -85,8 +86,8 @@ public final class RegisterApi {
         if (guestToken != null) return upgradeGuest(req, body, guestToken);
         String username = body.optString("username");
         String password = body.optString("password");
-        String deviceId = body.optString("device_id");
-        String deviceName = body.optString("initial_device_display_name");
+        String deviceId = LoginApi.deviceId(body);
+        String deviceName = body.optText("initial_device_display_name");
         boolean inhibit = body.bool("inhibit_login", false);
         boolean refresh = body.bool("refresh_token", false);
         if (password != null && password.length() > MAX_PASSWORD) throw MatrixException.badJson("Password too long");
@@ -125,9 +126,9 @@ public final class RegisterApi {
         tokens.forget(List.of(Secrets.tokenHash(guestToken)));
         if (done.registrationToken() != null) store.completeRegistrationToken(done.registrationToken());
         if (body.bool("inhibit_login", false)) return response(guest.userId(), null);
-        String deviceId = body.optString("device_id");
+        String deviceId = LoginApi.deviceId(body);
         var issued = tokens.login(guest.userId(), deviceId == null ? guest.deviceId() : deviceId,
-                body.optString("initial_device_display_name"), body.bool("refresh_token", false));
+                body.optText("initial_device_display_name"), body.bool("refresh_token", false));
         return response(guest.userId(), issued);
     }
 
@@ -140,7 +141,7 @@ public final class RegisterApi {
                     config.serverName());
             if (accounts.exists(userId)) continue;
             var issued = accounts.create(userId, null, false, true, null,
-                    new AccountService.DeviceRequest(null, body.optString("initial_device_display_name"), false));
+                    new AccountService.DeviceRequest(null, body.optText("initial_device_display_name"), false));
             return response(userId, issued);
         }
         throw new MatrixException(500, "M_UNKNOWN", "Could not allocate a guest user ID");
