@@ -1,11 +1,13 @@
 package org.myelin.api.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.myelin.api.Routes;
 import org.myelin.config.Config;
 import org.myelin.http.Access;
 import org.myelin.http.Body;
+import org.myelin.http.Json;
 import org.myelin.http.MatrixException;
 import org.myelin.http.RateLimiter;
 import org.myelin.http.Req;
@@ -13,6 +15,7 @@ import org.myelin.storage.AccountStore;
 import org.myelin.users.AccountService;
 import org.myelin.users.Secrets;
 import org.myelin.users.UserIds;
+import org.myelin.users.UserInteractiveAuth;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -77,11 +80,11 @@ public final class AdminRegistrationApi {
             String token = b.optString("token");
             Long length = b.optLong("length");
             if (token == null) token = Secrets.alnum(length == null ? 16 : (int) Math.max(1, Math.min(64, length)));
-            if (token.isEmpty() || token.length() > 64 || !token.matches("[A-Za-z0-9._~-]+")) {
+            if (!UserInteractiveAuth.REGISTRATION_TOKEN_SYNTAX.matcher(token).matches()) {
                 throw MatrixException.invalidParam("token must be 1-64 characters from [A-Za-z0-9._~-]");
             }
             Integer uses = usesAllowed(b);
-            Long expiry = b.optLong("expiry_time");
+            Long expiry = expiryTime(b);
             if (!store.createRegistrationToken(new AccountStore.RegistrationToken(token, uses, 0, 0, expiry))) {
                 throw new MatrixException(400, "M_INVALID_PARAM", "Token already exists");
             }
@@ -92,7 +95,7 @@ public final class AdminRegistrationApi {
             Body b = req.json();
             var t = store.registrationToken(req.param("token")).orElseThrow(() -> MatrixException.notFound("No such registration token"));
             Integer uses = b.json().has("uses_allowed") ? usesAllowed(b) : t.usesAllowed();
-            Long expiry = b.json().has("expiry_time") ? b.optLong("expiry_time") : t.expiryTime();
+            Long expiry = b.json().has("expiry_time") ? expiryTime(b) : t.expiryTime();
             store.updateRegistrationToken(t.token(), uses, expiry);
             return render(store.registrationToken(t.token()).orElseThrow());
         });
@@ -109,14 +112,24 @@ public final class AdminRegistrationApi {
         return uses == null ? null : uses.intValue();
     }
 
-    private static Map<String, Object> render(AccountStore.RegistrationToken t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("token", t.token());
-        m.put("uses_allowed", t.usesAllowed());
-        m.put("pending", t.pending());
-        m.put("completed", t.completed());
-        m.put("expiry_time", t.expiryTime());
-        return m;
+    /** As in Synapse, a token cannot be created or updated to expire in the past. */
+    private static Long expiryTime(Body b) {
+        Long expiry = b.optLong("expiry_time");
+        if (expiry != null && expiry < System.currentTimeMillis()) {
+            throw MatrixException.invalidParam("expiry_time must not be in the past");
+        }
+        return expiry;
+    }
+
+    /** As Synapse renders it: uses_allowed and expiry_time are explicit nulls when unlimited. */
+    private static ObjectNode render(AccountStore.RegistrationToken t) {
+        ObjectNode o = Json.object();
+        o.put("token", t.token());
+        o.put("uses_allowed", t.usesAllowed());
+        o.put("pending", t.pending());
+        o.put("completed", t.completed());
+        o.put("expiry_time", t.expiryTime());
+        return o;
     }
 
     private void requireAdmin(Req req) {
@@ -150,7 +163,7 @@ public final class AdminRegistrationApi {
         String localpart = username.toLowerCase(Locale.ROOT);
         UserIds.checkNewLocalpart(localpart, config.serverName());
         String userId = UserIds.of(localpart, config.serverName());
-        var issued = accounts.create(userId, password, admin, false, b.optString("displayname"),
+        var issued = accounts.create(userId, password, admin, false, b.optText("displayname"),
                 new AccountService.DeviceRequest(null, null, false));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("access_token", issued.accessToken());
