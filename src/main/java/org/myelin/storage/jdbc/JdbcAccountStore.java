@@ -37,9 +37,12 @@ public final class JdbcAccountStore implements AccountStore {
     @Override
     public boolean createUser(UserRow u, NewLogin login) {
         return db.write(c -> {
-            if (Sql.one(c, "SELECT 1 FROM users WHERE user_id = ?", rs -> 1, u.userId()).isPresent()) return false;
-            Sql.update(c, "INSERT INTO users (" + USER_COLS + ") VALUES (?,?,?,?,?,?,?,?,?)", u.userId(), u.passwordHash(),
+            // ON CONFLICT rather than a SELECT first: two concurrent registrations of one name on
+            // PostgreSQL would otherwise both pass the check and one would fail on the primary key.
+            int inserted = Sql.update(c, "INSERT INTO users (" + USER_COLS + ") VALUES (?,?,?,?,?,?,?,?,?) "
+                            + "ON CONFLICT (user_id) DO NOTHING", u.userId(), u.passwordHash(),
                     u.admin(), u.guest(), u.deactivated(), u.userType(), u.displayname(), u.avatarUrl(), u.createdTs());
+            if (inserted == 0) return false;
             if (login != null) doLogin(c, login);
             return true;
         });
