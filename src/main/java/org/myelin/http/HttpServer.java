@@ -67,7 +67,8 @@ public final class HttpServer {
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(hc));
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
-        connector.setIdleTimeout(120_000);
+        // Longer than the longest /sync long-poll (5 minutes), so a parked request is never cut off as idle.
+        connector.setIdleTimeout(360_000);
         server.addConnector(connector);
         // GracefulHandler lets in-flight requests finish when the server is stopped (SIGTERM).
         server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(new MatrixHandler()));

@@ -51,7 +51,9 @@ public final class ClientEvents {
         for (StoredEvent se : list) {
             ObjectNode o = format(se, now, false);
             TxnKey t = txns.get(se.event().eventId());
-            if (t != null && t.deviceId().equals(viewer.deviceId())) ((ObjectNode) o.get("unsigned")).put("transaction_id", t.txnId());
+            if (t != null && t.deviceId().equals(viewer.deviceId())) {
+                ((ObjectNode) o.get("unsigned")).put("transaction_id", TxnIds.clientPart(t.txnId()));
+            }
             out.add(o);
         }
         return out;

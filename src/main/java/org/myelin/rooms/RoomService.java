@@ -110,7 +110,7 @@ public final class RoomService {
         ObjectNode c = t.content();
         switch (t.type()) {
             case "m.room.message" -> {
-                if (t.stateKey() == null && !c.isEmpty()) {
+                if (t.stateKey() == null) {
                     if (!c.path("msgtype").isTextual()) throw MatrixException.badJson("m.room.message needs a string 'msgtype'");
                     if (!c.path("body").isTextual()) throw MatrixException.badJson("m.room.message needs a string 'body'");
                 }
@@ -124,13 +124,15 @@ public final class RoomService {
                 }
             }
             case "m.room.canonical_alias" -> {
-                if ("".equals(t.stateKey())) validateCanonicalAlias(roomId, c);
+                if ("".equals(t.stateKey())) {
+                    validateCanonicalAlias(c, a -> store.alias(a).map(target -> target[0].equals(roomId)).orElse(false));
+                }
             }
             default -> { }
         }
     }
 
-    private void validateCanonicalAlias(String roomId, ObjectNode c) {
+    private static void validateCanonicalAlias(ObjectNode c, java.util.function.Predicate<String> pointsHere) {
         List<String> aliases = new ArrayList<>();
         JsonNode alias = c.get("alias");
         if (alias != null && !alias.isNull()) {
@@ -147,8 +149,7 @@ public final class RoomService {
         }
         for (String a : aliases) {
             if (!RoomAliases.isValid(a)) throw new MatrixException(400, "M_INVALID_PARAM", "Invalid alias " + a);
-            Optional<String[]> target = store.alias(a);
-            if (target.isEmpty() || !target.get()[0].equals(roomId)) {
+            if (!pointsHere.test(a)) {
                 throw new MatrixException(400, "M_BAD_ALIAS", "Alias " + a + " does not point to this room");
             }
         }
@@ -238,6 +239,7 @@ public final class RoomService {
     }
 
     public StoredEvent kick(String roomId, String sender, String target, String reason) {
+        if (!UserIds.isValid(target)) throw MatrixException.invalidParam("Invalid user ID " + target);
         String current = membershipOf(roomId, target);
         if (current == null || current.equals("leave") || current.equals("ban")) {
             writer.requireRoom(roomId);
@@ -254,6 +256,7 @@ public final class RoomService {
     }
 
     public StoredEvent unban(String roomId, String sender, String target, String reason) {
+        if (!UserIds.isValid(target)) throw MatrixException.invalidParam("Invalid user ID " + target);
         if (!"ban".equals(membershipOf(roomId, target))) {
             writer.requireRoom(roomId);
             throw MatrixException.forbidden("The user is not banned");
@@ -320,6 +323,10 @@ public final class RoomService {
                         || (e.has("state_key") && !e.get("state_key").isTextual())) {
                     throw MatrixException.badJson("initial_state entries need a string type, an object content and an optional string state_key");
                 }
+                String type = e.get("type").asText();
+                if (type.equals("m.room.create") || type.equals("m.room.member")) {
+                    throw new MatrixException(400, "M_INVALID_ROOM_STATE", type + " cannot be set through initial_state");
+                }
                 initialState.add((ObjectNode) e);
             }
         }
@@ -347,20 +354,27 @@ public final class RoomService {
             extra.forEach(arr::add);
         }
         if (!version.roomIdFromCreateEvent()) createContent.remove("additional_creators");
+        ObjectNode pl = defaultPowerLevels(creator, version, preset, invites, createContent);
+        if (plOverride != null) plOverride.fields().forEachRemaining(en -> pl.set(en.getKey(), en.getValue()));
+        // Content the write path would refuse is refused before the room exists.
+        validateInitialContent("m.room.power_levels", "", pl, version, alias);
+        for (ObjectNode e : initialState) {
+            validateInitialContent(e.get("type").asText(), e.path("state_key").asText(""), (ObjectNode) e.get("content"), version, alias);
+        }
         String roomId = version.roomIdFromCreateEvent() ? null : "!" + Secrets.alnum(18) + ":" + serverName;
         StoredEvent create = writer.create(roomId, version, creator, createContent);
         roomId = create.event().roomId();
+        boolean aliasCreated = false;
         try {
             // 2. creator joins
             writer.send(roomId, EventTemplate.state("m.room.member", creator, creator, memberContent("join", creator, null)),
                     null, localMembership);
             // 3. power levels
-            ObjectNode pl = defaultPowerLevels(creator, version, preset, invites, createContent);
-            if (plOverride != null) plOverride.fields().forEachRemaining(en -> pl.set(en.getKey(), en.getValue()));
             sendInitial(roomId, creator, "m.room.power_levels", "", pl);
             // 4. canonical alias
             if (alias != null) {
                 store.createAlias(alias, roomId, creator);
+                aliasCreated = true;
                 ObjectNode ca = Json.object();
                 ca.put("alias", alias);
                 sendInitial(roomId, creator, "m.room.canonical_alias", "", ca);
@@ -374,9 +388,6 @@ public final class RoomService {
             // 6. initial_state
             for (ObjectNode e : initialState) {
                 String type = e.get("type").asText();
-                if (type.equals("m.room.create") || type.equals("m.room.member")) {
-                    throw new MatrixException(400, "M_INVALID_ROOM_STATE", type + " cannot be set through initial_state");
-                }
                 sendInitial(roomId, creator, type, e.path("state_key").asText(""), (ObjectNode) e.get("content"));
             }
             // 7. name and topic
@@ -390,11 +401,42 @@ public final class RoomService {
             // 8. invites
             for (String u : invites) invite(roomId, creator, u, null, isDirect);
             if ("public".equals(visibility)) store.setPublic(roomId, true);
-        } catch (MatrixException e) {
-            if (e.status() == 403) throw new MatrixException(400, "M_INVALID_ROOM_STATE", e.getMessage());
+        } catch (RuntimeException e) {
+            abandon(roomId, creator, aliasCreated ? alias : null);
+            if (e instanceof MatrixException me && me.status() == 403) {
+                throw new MatrixException(400, "M_INVALID_ROOM_STATE", me.getMessage());
+            }
             throw e;
         }
         return new CreateResult(roomId, alias);
+    }
+
+    /** The checks of validateContent for initial state, before the room exists: only its new alias can point to it. */
+    private static void validateInitialContent(String type, String stateKey, ObjectNode content, RoomVersion version,
+                                               String newAlias) {
+        if (type.equals("m.room.power_levels")) {
+            PowerLevels.validate(content, version).ifPresent(msg -> {
+                throw MatrixException.badJson("Invalid power levels: " + msg);
+            });
+        } else if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) {
+            validateCanonicalAlias(content, a -> a.equals(newAlias));
+        }
+    }
+
+    /**
+     * A room whose creation failed part-way is left by its creator and its new alias freed, so the
+     * failed request leaves nothing the user can see. Failures here must not hide the original error.
+     */
+    private void abandon(String roomId, String creator, String alias) {
+        try {
+            if (alias != null) store.deleteAlias(alias);
+            if ("join".equals(membershipOf(roomId, creator))) {
+                writer.send(roomId, EventTemplate.state("m.room.member", creator, creator, memberContent("leave", creator, null)),
+                        null, localMembership);
+            }
+        } catch (RuntimeException ignored) {
+            // The original failure is what the client needs to hear about.
+        }
     }
 
     private void sendInitial(String roomId, String sender, String type, String stateKey, ObjectNode content) {

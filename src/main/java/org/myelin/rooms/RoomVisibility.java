@@ -46,7 +46,8 @@ public final class RoomVisibility {
         if ((m.isPresent() && m.get().membership().equals("join")) || isWorldReadable(room)) {
             return new ArrayList<>(events.byNids(room.state().values()).values());
         }
-        if (m.isPresent() && (m.get().membership().equals("leave") || m.get().membership().equals("ban"))) {
+        if (m.isPresent() && (m.get().membership().equals("leave") || m.get().membership().equals("ban"))
+                && !store.isForgotten(roomId, userId)) {
             StoredEvent leave = events.byNid(m.get().nid());
             if (leave != null && wasJoinedBefore(leave, userId)) {
                 return new ArrayList<>(events.byNids(snapshots.after(leave).values()).values());
@@ -73,12 +74,25 @@ public final class RoomVisibility {
             if (rank(after) > rank(visibility)) visibility = after;
         }
         if ("world_readable".equals(visibility)) return true;
-        if (userId == null) return false;
+        if (userId == null || forgotten(e.roomId(), userId)) return false;
         String membership = membershipAt(before, userId);
-        if ("m.room.member".equals(e.type()) && userId.equals(e.stateKey())) membership = e.membership();
+        if (allows(visibility, membership, se, userId)) return true;
+        // The user's own membership events: their membership before or after the event may allow it.
+        return "m.room.member".equals(e.type()) && userId.equals(e.stateKey()) && allows(visibility, e.membership(), se, userId);
+    }
+
+    /** Rules 2-4 of the module for a user whose membership at the event is the given one. */
+    private boolean allows(String visibility, String membership, StoredEvent se, String userId) {
         if ("join".equals(membership)) return true;
-        if ("shared".equals(visibility) && joinedAfter(se, userId)) return true;
-        return "invited".equals(visibility) && "invite".equals(membership);
+        if ("invited".equals(visibility) && "invite".equals(membership)) return true;
+        return "shared".equals(visibility) && joinedAfter(se, userId);
+    }
+
+    /** Whether the user left the room and then forgot it: they may no longer read its history (spec "forget"). */
+    private boolean forgotten(String roomId, String userId) {
+        String current = writer.room(roomId).map(r -> r.memberships().get(userId)).orElse(null);
+        if (!"leave".equals(current) && !"ban".equals(current)) return false;
+        return store.isForgotten(roomId, userId);
     }
 
     /** Whether the user joined the room at some point after the event: currently joined, or left after being joined later. */

@@ -15,6 +15,7 @@ import org.myelin.rooms.LiveRoom;
 import org.myelin.rooms.RoomAliases;
 import org.myelin.rooms.RoomService;
 import org.myelin.rooms.RoomVisibility;
+import org.myelin.rooms.TxnIds;
 import org.myelin.storage.RoomStore;
 import org.myelin.storage.RoomStore.StoredEvent;
 import org.myelin.storage.RoomStore.TxnKey;
@@ -88,7 +89,7 @@ public final class RoomsApi {
                 throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only send m.room.message events");
             }
             var se = rooms.send(roomId(req), EventTemplate.message(req.param("eventType"), req.userId(), content),
-                    new TxnKey(req.userId(), req.auth().deviceId(), req.param("txnId")));
+                    new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.send(roomId(req), req.param("txnId"))));
             return Map.of("event_id", se.event().eventId());
         });
         r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.USER, RateLimiter.MESSAGE,
@@ -117,14 +118,21 @@ public final class RoomsApi {
             for (StoredEvent se : visibility.stateView(roomId, req.userId())) {
                 Event e = se.event();
                 if (!"m.room.member".equals(e.type())) continue;
-                if (membership != null && !membership.equals(e.membership())) continue;
-                if (notMembership != null && notMembership.equals(e.membership())) continue;
+                // Both filters together are an "or" (spec): membership is `membership` or is not `not_membership`.
+                boolean is = membership != null && membership.equals(e.membership());
+                boolean isNot = notMembership != null && !notMembership.equals(e.membership());
+                if ((membership != null || notMembership != null) && !is && !isNot) continue;
                 members.add(se);
             }
             return Map.of("chunk", render.renderAll(members, viewer(req)));
         });
         r.client("GET", "/rooms/{roomId}/joined_members", Access.USER, req -> {
             String roomId = roomId(req);
+            // Only for current members (spec); a departed user's view of the past is /members.
+            if (!"join".equals(rooms.membershipOf(roomId, req.userId()))
+                    && !rooms.writer().room(roomId).map(visibility::isWorldReadable).orElse(false)) {
+                throw MatrixException.forbidden("You are not a member of this room");
+            }
             Map<String, Object> joined = new LinkedHashMap<>();
             for (StoredEvent se : visibility.stateView(roomId, req.userId())) {
                 Event e = se.event();
@@ -202,7 +210,7 @@ public final class RoomsApi {
         String reason = req.json().optString("reason");
         if (reason != null) content.put("reason", reason);
         var se = rooms.send(roomId, new EventTemplate("m.room.redaction", null, req.userId(), content, target),
-                new TxnKey(req.userId(), req.auth().deviceId(), "redact:" + req.param("txnId")));
+                new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.redact(roomId, req.param("txnId"))));
         return Map.of("event_id", se.event().eventId());
     }
 
