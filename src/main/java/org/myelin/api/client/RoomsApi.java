@@ -88,8 +88,14 @@ public final class RoomsApi {
             if (req.auth().guest() && !"m.room.message".equals(req.param("eventType"))) {
                 throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only send m.room.message events");
             }
-            var se = rooms.send(roomId(req), EventTemplate.message(req.param("eventType"), req.userId(), content),
-                    new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.send(roomId(req), req.param("txnId"))));
+            String roomId = roomId(req);
+            TxnKey txn = new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.send(roomId, req.param("txnId")));
+            if ("m.room.redaction".equals(req.param("eventType"))) {
+                // Sent as an event, a redaction names its target in content.redacts and gets /redact's checks.
+                if (!content.path("redacts").isTextual()) throw MatrixException.badJson("m.room.redaction needs a string 'redacts'");
+                return redaction(req, roomId, content.get("redacts").asText(), content, txn);
+            }
+            var se = rooms.send(roomId, EventTemplate.message(req.param("eventType"), req.userId(), content), txn);
             return Map.of("event_id", se.event().eventId());
         });
         r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.USER, RateLimiter.MESSAGE,
@@ -197,7 +203,15 @@ public final class RoomsApi {
 
     private Object redact(Req req) {
         String roomId = roomId(req);
-        String target = req.param("eventId");
+        ObjectNode content = Json.object();
+        String reason = req.json().optString("reason");
+        if (reason != null) content.put("reason", reason);
+        return redaction(req, roomId, req.param("eventId"), content,
+                new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.redact(roomId, req.param("txnId"))));
+    }
+
+    /** Redacts target, an event of this room the user can see: their own, or anyone's with the redact level. */
+    private Object redaction(Req req, String roomId, String target, ObjectNode content, TxnKey txn) {
         LiveRoom room = rooms.writer().requireRoom(roomId);
         StoredEvent t = rooms.writer().events().byId(target).filter(e -> roomId.equals(e.event().roomId()))
                 .filter(e -> visibility.canSee(req.userId(), e))
@@ -206,11 +220,7 @@ public final class RoomsApi {
         if (!t.event().sender().equals(req.userId()) && auth.powerLevels().userLevel(req.userId()) < auth.powerLevels().redact()) {
             throw MatrixException.forbidden("You may only redact your own events");
         }
-        ObjectNode content = Json.object();
-        String reason = req.json().optString("reason");
-        if (reason != null) content.put("reason", reason);
-        var se = rooms.send(roomId, new EventTemplate("m.room.redaction", null, req.userId(), content, target),
-                new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.redact(roomId, req.param("txnId"))));
+        var se = rooms.send(roomId, new EventTemplate("m.room.redaction", null, req.userId(), content, target), txn);
         return Map.of("event_id", se.event().eventId());
     }
 

@@ -163,6 +163,7 @@ class CreateRoomTest {
         String alias = "#" + local + ":" + TestServer.SERVER_NAME;
         String room = create(map("preset", "public_chat", "room_alias_name", local));
         assertEquals(alias, getState(alice, room, "m.room.canonical_alias", "").path("alias").asText());
+        assertEquals(room, ok(bob.get(V3 + "/directory/room/" + Client.enc(alias))).path("room_id").asText());
         // The alias resolves for joining.
         join(bob, alias);
         assertEquals("join", RoomFx.membership(alice, room, bob.id()));
@@ -205,9 +206,13 @@ class CreateRoomTest {
     }
 
     @Test
-    void visibilityIsAccepted() {
-        create(map("visibility", "public", "preset", "public_chat"));
-        create(map("visibility", "private"));
+    void visibilityPublishesInTheDirectory() {
+        String pub = create(map("visibility", "public", "preset", "public_chat"));
+        String priv = create(map("visibility", "private"));
+        String dflt = create(map());
+        assertEquals("public", ok(alice.get(V3 + "/directory/list/room/" + Client.enc(pub))).path("visibility").asText());
+        assertEquals("private", ok(alice.get(V3 + "/directory/list/room/" + Client.enc(priv))).path("visibility").asText());
+        assertEquals("private", ok(alice.get(V3 + "/directory/list/room/" + Client.enc(dflt))).path("visibility").asText());
     }
 
     // ------------------------------------------------------------------ room versions

@@ -128,6 +128,24 @@ class RedactionTest {
         assertFalse(other.path("unsigned").has("transaction_id"), other::toString);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"10", "11", "12"})
+    void redactionThroughSendFollowsTheSameRules(String version) {
+        String room = createRoom(alice, map("preset", "public_chat", "room_version", version));
+        join(bob, room);
+        String msg = send(alice, room, "alice's");
+        // A member without redact power may not redact someone else's event through /send either.
+        forbidden(bob.put(room(room) + "/send/m.room.redaction/" + txn(), map("redacts", msg)));
+        assertEquals("alice's", getEvent(bob, room, msg).path("content").path("body").asText());
+        // Through /send the target is named in content.redacts; it takes effect like /redact.
+        String own = send(bob, room, "bob's");
+        String red = ok(bob.put(room(room) + "/send/m.room.redaction/" + txn(), map("redacts", own))).path("event_id").asText();
+        JsonNode ev = getEvent(alice, room, own);
+        assertTrue(ev.path("content").isEmpty(), ev::toString);
+        assertEquals(red, ev.path("unsigned").path("redacted_because").path("event_id").asText(), ev::toString);
+        err(bob.put(room(room) + "/send/m.room.redaction/" + txn(), map()), 400, "M_BAD_JSON");
+    }
+
     @Test
     void redactUnknownEvent() {
         String room = publicRoom(alice);

@@ -212,6 +212,27 @@ class StateTest {
     }
 
     @Test
+    void canonicalAliasWithDirectoryAliases() {
+        String room = createRoom(alice, map());
+        String other = createRoom(alice, map());
+        String mine = "#" + Client.unique("dir-mine") + ":" + TestServer.SERVER_NAME;
+        String alt = "#" + Client.unique("dir-alt") + ":" + TestServer.SERVER_NAME;
+        String theirs = "#" + Client.unique("dir-theirs") + ":" + TestServer.SERVER_NAME;
+        ok(alice.put(V3 + "/directory/room/" + enc(mine), map("room_id", room)));
+        ok(alice.put(V3 + "/directory/room/" + enc(alt), map("room_id", room)));
+        ok(alice.put(V3 + "/directory/room/" + enc(theirs), map("room_id", other)));
+        String path = state(room, "m.room.canonical_alias", "");
+        setState(alice, room, "m.room.canonical_alias", "", map("alias", mine, "alt_aliases", List.of(alt)));
+        JsonNode c = getState(alice, room, "m.room.canonical_alias", "");
+        assertEquals(mine, c.path("alias").asText(), c::toString);
+        assertEquals(alt, c.path("alt_aliases").get(0).asText(), c::toString);
+        err(alice.put(path, map("alias", mine, "alt_aliases", List.of(alt, theirs))), 400, "M_BAD_ALIAS");
+        err(alice.put(path, map("alias", theirs)), 400, "M_BAD_ALIAS");
+        // Still the last valid content.
+        assertEquals(mine, getState(alice, room, "m.room.canonical_alias", "").path("alias").asText());
+    }
+
+    @Test
     void invalidPowerLevelsContent() {
         String room = createRoom(alice, map("room_version", "11"));
         String path = state(room, "m.room.power_levels", "");
