@@ -2,14 +2,16 @@ package org.myelin;
 
 import org.myelin.cli.GenerateConfigCommand;
 import org.myelin.cli.RegisterUserCommand;
+import org.myelin.cli.SendServerNoticeCommand;
 import org.myelin.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: `myelin serve | generate-config | register-user`. */
+/** Entry point: `myelin serve | generate-config | register-user | send-server-notice`. */
 @Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Myelin, a Matrix homeserver.",
-        subcommands = {ServeCommand.class, GenerateConfigCommand.class, RegisterUserCommand.class})
+        subcommands = {ServeCommand.class, GenerateConfigCommand.class, RegisterUserCommand.class,
+                SendServerNoticeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -5,6 +5,19 @@ import org.myelin.api.Routes;
 import org.myelin.metrics.Metrics;
 import org.myelin.api.admin.AdminRegistrationApi;
 import org.myelin.api.admin.EventReportsAdminApi;
+import org.myelin.api.admin.ServerNoticesAdminApi;
+import org.myelin.api.client.OpenIdApi;
+import org.myelin.api.client.ThirdPartyApi;
+import org.myelin.api.client.VoipApi;
+import org.myelin.api.client.WhoisApi;
+import org.myelin.admin.Whois;
+import org.myelin.moderation.PolicySubscriptions;
+import org.myelin.notices.ServerNotices;
+import org.myelin.openid.OpenIdTokens;
+import org.myelin.storage.jdbc.JdbcOpenIdTokenStore;
+import org.myelin.storage.jdbc.JdbcServerNoticeStore;
+import org.myelin.thirdparty.ThirdPartyNetworks;
+import org.myelin.voip.TurnCredentials;
 import org.myelin.api.client.AccountApi;
 import org.myelin.api.client.DirectoryApi;
 import org.myelin.api.client.DiscoveryApi;
@@ -153,6 +166,16 @@ public final class Myelin implements AutoCloseable {
             new ReportApi(s.rooms(), s.roomStore(), s.visibility()).register(routes);
             new TimestampToEventApi(s.roomStore(), s.visibility()).register(routes);
             new EventReportsAdminApi(s.accounts(), s.roomStore(), s.writer()).register(routes);
+            // The small modules: whois, OpenID, third-party networks, TURN, policy lists, server notices.
+            new WhoisApi(s.accounts(), new Whois(s.accountStore())).register(routes);
+            new OpenIdApi(new OpenIdTokens(new JdbcOpenIdTokenStore(s.db()), s.accountStore()), config.serverName()).register(routes);
+            new ThirdPartyApi(new ThirdPartyNetworks()).register(routes);
+            new VoipApi(new TurnCredentials(config.voip())).register(routes);
+            s.rooms().addMembershipGate(new PolicySubscriptions(config.moderation().policyRooms(), s.writer(), s.roomStore()));
+            ServerNotices notices = new ServerNotices(config.serverNotices(), config.serverName(), s.accounts(), s.rooms(),
+                    new JdbcServerNoticeStore(s.db()));
+            s.rooms().addMembershipGate(notices);
+            new ServerNoticesAdminApi(notices, s.accounts()).register(routes);
 
             HttpServer http = new HttpServer(config, router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));
             http.start();

@@ -46,7 +46,17 @@ public final class GenerateConfigCommand implements Callable<Integer> {
                 log:
                   requests: true
                   level: info
-                """.formatted(serverName, serverName);
+                # voip:                         # TURN for calls; without it GET /voip/turnServer answers {}
+                #   turn_uris: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349?transport=tcp"]
+                #   turn_shared_secret: "coturn's static-auth-secret"   # or turn_username + turn_password
+                #   turn_user_lifetime_ms: 86400000
+                #   turn_allow_guests: true
+                # moderation:
+                #   policy_rooms: ["#bans:%s"]   # their m.ban rules refuse local joins and invites
+                # server_notices:
+                #   system_user_localpart: notices   # enables server notices (myelin send-server-notice)
+                #   room_name: Server Notices
+                """.formatted(serverName, serverName, serverName);
         if (output == null) {
             System.out.print(yaml);
         } else {

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,7 +45,8 @@ public final class ConfigLoader {
     public static Config fromTree(ObjectNode root) {
         Section s = new Section("", root);
         s.only("server_name", "listen", "public_baseurl", "data_dir", "database", "database_pool_size", "registration",
-                "registration_shared_secret", "rate_limiting", "limits", "tokens", "log");
+                "registration_shared_secret", "rate_limiting", "limits", "tokens", "log", "voip", "moderation",
+                "server_notices", "presence");
         String serverName = s.string("server_name", "localhost");
         if (!SERVER_NAME.matcher(serverName).matches()) {
             throw new ConfigException("config key 'server_name': not a valid server name: '" + serverName + "'");
@@ -101,7 +104,68 @@ public final class ConfigLoader {
             throw new ConfigException("config key 'log.level': one of trace, debug, info, warn, error; got '" + level + "'");
         }
         return new Config(serverName, host, port, base, dataDir, database, poolSize, registration, rate, limits, tokens,
-                log.bool("requests", true), level);
+                log.bool("requests", true), level, voip(s.section("voip")), moderation(s.section("moderation"), serverName),
+                serverNotices(s.section("server_notices")), presence(s.section("presence")));
+    }
+
+    private static Config.Presence presence(Section p) {
+        p.only("enabled", "idle_timeout_ms", "offline_timeout_ms");
+        return new Config.Presence(p.bool("enabled", true), p.integer("idle_timeout_ms", 300_000, 100, Integer.MAX_VALUE),
+                p.integer("offline_timeout_ms", 300_000, 100, Integer.MAX_VALUE));
+    }
+
+    private static Config.Voip voip(Section v) {
+        v.only("turn_uris", "turn_shared_secret", "turn_username", "turn_password", "turn_user_lifetime_ms", "turn_allow_guests");
+        List<String> uris = v.strings("turn_uris");
+        for (String u : uris) {
+            if (!u.startsWith("turn:") && !u.startsWith("turns:")) {
+                throw new ConfigException("config key 'voip.turn_uris': '" + u + "' is not a turn: or turns: URI");
+            }
+        }
+        String secret = v.string("turn_shared_secret", null);
+        String user = v.string("turn_username", null);
+        String password = v.string("turn_password", null);
+        if (secret != null && secret.isEmpty()) throw new ConfigException("config key 'voip.turn_shared_secret' must not be empty");
+        if (secret != null && (user != null || password != null)) {
+            throw new ConfigException("config key 'voip': set either turn_shared_secret or turn_username/turn_password, not both");
+        }
+        if ((user == null) != (password == null)) {
+            throw new ConfigException("config key 'voip': turn_username and turn_password go together");
+        }
+        long lifetime = v.integer("turn_user_lifetime_ms", 86_400_000, 1000, Integer.MAX_VALUE);
+        return new Config.Voip(uris, secret, user, password, lifetime, v.bool("turn_allow_guests", true));
+    }
+
+    private static Config.Moderation moderation(Section m, String serverName) {
+        m.only("policy_rooms");
+        List<String> rooms = m.strings("policy_rooms");
+        for (String r : rooms) {
+            // Room IDs of version 12 rooms have no server part; aliases always do.
+            int colon = r.indexOf(':');
+            boolean roomId = r.startsWith("!") && r.length() > 1 && r.chars().noneMatch(Character::isWhitespace);
+            boolean alias = r.startsWith("#") && colon >= 2 && colon < r.length() - 1;
+            if (!roomId && !alias) {
+                throw new ConfigException("config key 'moderation.policy_rooms': '" + r + "' is not a room ID or alias");
+            }
+            if (alias && !r.substring(colon + 1).equals(serverName)) {
+                throw new ConfigException("config key 'moderation.policy_rooms': alias '" + r + "' is not on this server");
+            }
+        }
+        return new Config.Moderation(rooms);
+    }
+
+    private static Config.ServerNotices serverNotices(Section n) {
+        n.only("system_user_localpart", "system_user_displayname", "room_name", "room_topic", "room_avatar_url");
+        String localpart = n.string("system_user_localpart", null);
+        if (localpart != null && !localpart.matches("^[a-z0-9._=\\-/+]+$")) {
+            throw new ConfigException("config key 'server_notices.system_user_localpart': not a valid localpart: '" + localpart + "'");
+        }
+        String avatar = n.string("room_avatar_url", null);
+        if (avatar != null && !avatar.startsWith("mxc://")) {
+            throw new ConfigException("config key 'server_notices.room_avatar_url': must be an mxc:// URI");
+        }
+        return new Config.ServerNotices(localpart, n.string("system_user_displayname", null),
+                n.string("room_name", "Server Notices"), n.string("room_topic", null), avatar);
     }
 
     private static Config.Bucket bucket(Section s, double perSecond, int burst) {
@@ -155,6 +219,19 @@ public final class ConfigLoader {
             int v = n.asInt();
             if (v < min || v > max) throw new ConfigException("config key '" + key(k) + "' must be between " + min + " and " + max);
             return v;
+        }
+
+        /** A list of strings; absent means empty. */
+        List<String> strings(String k) {
+            JsonNode n = node.get(k);
+            if (n == null || n.isNull()) return List.of();
+            if (!n.isArray()) throw new ConfigException("config key '" + key(k) + "' must be a list of strings");
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isTextual()) throw new ConfigException("config key '" + key(k) + "' must be a list of strings");
+                out.add(e.asText());
+            }
+            return List.copyOf(out);
         }
 
         double number(String k, double dflt) {

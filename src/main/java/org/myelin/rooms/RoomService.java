@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.myelin.core.events.Event;
+import org.myelin.core.acl.ServerAcl;
 import org.myelin.core.events.StateKey;
 import org.myelin.core.rooms.AuthState;
 import org.myelin.core.rooms.JoinedElsewhere;
@@ -38,6 +39,8 @@ public final class RoomService {
     private final String serverName;
     /** Local membership, for the allow conditions of restricted joins vouched for by this server. */
     private final JoinedElsewhere localMembership;
+    /** Vetoes from modules (policy lists, server notices) on local joins, invites and leaves. */
+    private final List<MembershipGate> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RoomService(RoomWriter writer, RoomStore store, AccountStore accounts) {
         this.writer = writer;
@@ -48,6 +51,8 @@ public final class RoomService {
     }
 
     public RoomWriter writer() { return writer; }
+
+    public void addMembershipGate(MembershipGate gate) { gates.add(gate); }
 
     public String serverName() { return serverName; }
 
@@ -128,6 +133,13 @@ public final class RoomService {
                     validateCanonicalAlias(c, a -> store.alias(a).map(target -> target[0].equals(roomId)).orElse(false));
                 }
             }
+            case "m.room.server_acl" -> {
+                if ("".equals(t.stateKey())) {
+                    ServerAcl.validate(c).ifPresent(msg -> {
+                        throw MatrixException.badJson("Invalid server ACL: " + msg);
+                    });
+                }
+            }
             default -> { }
         }
     }
@@ -181,6 +193,7 @@ public final class RoomService {
         ObjectNode content = memberContent("join", userId, reason);
         AuthState auth = authState(room, userId);
         String current = auth.membership(userId);
+        if (!"join".equals(current)) for (MembershipGate g : gates) g.beforeJoin(roomId, userId);
         if ("join".equals(current)) {
             Event existing = writer.stateEvent(room, "m.room.member", userId);
             ObjectNode ex = existing.content().deepCopy();
@@ -218,6 +231,7 @@ public final class RoomService {
 
     public StoredEvent invite(String roomId, String sender, String target, String reason, boolean isDirect) {
         requireLocalUser(target);
+        for (MembershipGate g : gates) g.beforeInvite(roomId, sender, target);
         ObjectNode content = memberContent("invite", target, reason);
         if (isDirect) content.put("is_direct", true);
         return writer.send(roomId, EventTemplate.state("m.room.member", target, sender, content), null, localMembership);
@@ -234,6 +248,7 @@ public final class RoomService {
             if (writer.room(roomId).isEmpty()) throw MatrixException.notFound("Unknown room " + roomId);
             throw MatrixException.forbidden("You are not in this room");
         }
+        for (MembershipGate g : gates) g.beforeLeave(roomId, userId, current);
         return writer.send(roomId, EventTemplate.state("m.room.member", userId, userId, memberContent("leave", userId, reason)),
                 null, localMembership);
     }

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class Migrations {
     /** Append only. The n-th entry is schema version n+1, read from db/migrations/NAME.sql. */
-    static final List<String> ALL = List.of("0001_accounts", "0002_rooms", "0003_filters");
+    static final List<String> ALL = List.of("0001_accounts", "0002_rooms", "0003_filters", "0006_small_modules");
 
     private Migrations() {}
 
