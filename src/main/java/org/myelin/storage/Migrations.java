@@ -8,20 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Versioned schema migrations, applied at start-up in order, each in its own transaction. A
- * database whose schema is newer than this code is refused: running old code on it could
- * silently corrupt data the new code depends on.
+ * Schema migrations, applied at start-up in order, each in its own transaction, and recorded by
+ * name. Recording names (not a count) keeps databases correct when migrations developed in
+ * parallel land in a different order than they were numbered. A database that has applied a
+ * migration this code does not know is refused: it was written by a newer Myelin, and running old
+ * code on it could silently corrupt data the new code depends on.
  */
 public final class Migrations {
-    /** Append only. The n-th entry is schema version n+1, read from db/migrations/NAME.sql. */
+    /** Every migration, in the order a fresh database applies them; names are db/migrations/NAME.sql. */
     static final List<String> ALL = List.of("0001_accounts", "0002_rooms", "0003_filters", "0006_small_modules");
 
     private Migrations() {}
-
-    public static int latest() { return ALL.size(); }
 
     static void apply(Database db) {
         db.write(c -> {
@@ -31,17 +33,19 @@ public final class Migrations {
                 }
             }
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_ts BIGINT NOT NULL)");
             }
-            long current = Sql.longValue(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-            if (current > ALL.size()) {
-                throw new ConfigException("database schema version " + current + " is newer than this Myelin supports ("
-                        + ALL.size() + "); run a newer Myelin or restore a backup");
+            Set<String> applied = new HashSet<>(Sql.list(c, "SELECT name FROM schema_migrations", rs -> rs.getString(1)));
+            for (String name : applied) {
+                if (!ALL.contains(name)) {
+                    throw new ConfigException("the database has schema migration " + name
+                            + " that this Myelin does not know: it was upgraded by a newer Myelin; run that version or restore a backup");
+                }
             }
-            for (int v = (int) current + 1; v <= ALL.size(); v++) {
-                run(c, db.dialect(), ALL.get(v - 1));
-                Sql.update(c, "DELETE FROM schema_version");
-                Sql.update(c, "INSERT INTO schema_version (version) VALUES (?)", v);
+            for (String name : ALL) {
+                if (applied.contains(name)) continue;
+                run(c, db.dialect(), name);
+                Sql.update(c, "INSERT INTO schema_migrations (name, applied_ts) VALUES (?, ?)", name, System.currentTimeMillis());
             }
             return null;
         });
