@@ -1,5 +1,6 @@
 package org.myelin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.myelin.api.MetricsApi;
 import org.myelin.api.Routes;
 import org.myelin.metrics.Metrics;
@@ -49,6 +50,7 @@ import org.myelin.rooms.StreamIds;
 import org.myelin.storage.RoomStore;
 import org.myelin.storage.jdbc.JdbcRoomStore;
 import org.myelin.http.HttpServer;
+import org.myelin.http.Json;
 import org.myelin.http.RateLimiter;
 import org.myelin.http.Router;
 import org.myelin.storage.AccountStore;
@@ -61,6 +63,7 @@ import org.myelin.sync.RoomHistory;
 import org.myelin.sync.SyncNotifications;
 import org.myelin.sync.SyncService;
 import org.myelin.sync.UserRooms;
+import org.myelin.userdata.AccountData;
 import org.myelin.userdata.UserData;
 import org.myelin.api.client.SyncApi;
 import org.myelin.api.client.HistoryApi;
@@ -108,6 +111,8 @@ public final class Myelin implements AutoCloseable {
                     config.serverName());
             writerRef[0] = writer;
             RoomService rooms = new RoomService(writer, roomStore, accountStore);
+            accounts.onProfileChange((user, displayname, avatar) -> rooms.propagateProfile(user));
+            accounts.onDeactivation(rooms::leaveAll);
             StateSnapshots snapshots = new StateSnapshots(roomStore);
             RoomVisibility visibility = new RoomVisibility(writer, events, snapshots, roomStore);
             ClientEvents clientEvents = new ClientEvents(writer, events, roomStore);
@@ -181,6 +186,13 @@ public final class Myelin implements AutoCloseable {
             ServerNotices notices = new ServerNotices(config.serverNotices(), config.serverName(), s.accounts(), s.rooms(),
                     new JdbcServerNoticeStore(s.db()));
             s.rooms().addMembershipGate(notices);
+            notices.setTagger((user, room) -> userData.accountData().update(user, room, AccountData.TAG, old -> {
+                ObjectNode c = old == null ? Json.object() : old;
+                ObjectNode tags = c.get("tags") instanceof ObjectNode t ? t : c.putObject("tags");
+                if (tags.has(ServerNotices.TAG)) return null;
+                tags.putObject(ServerNotices.TAG);
+                return c;
+            }));
             new ServerNoticesAdminApi(notices, s.accounts()).register(routes);
 
             HttpServer http = new HttpServer(config, router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));

@@ -491,6 +491,30 @@ public final class RoomService {
         return pl;
     }
 
+    // ---------------------------------------------------------------- account lifecycle
+
+    /** A profile change is mirrored into the user's member event in every room they are joined to. */
+    public void propagateProfile(String userId) {
+        for (String roomId : store.roomsOf(userId, List.of("join"))) {
+            try {
+                join(roomId, userId, null, false);
+            } catch (MatrixException e) {
+                // A room where the user may no longer change their member event keeps the old profile.
+            }
+        }
+    }
+
+    /** A deactivated account leaves every room and declines every invite. */
+    public void leaveAll(String userId) {
+        for (String roomId : store.roomsOf(userId, List.of("join", "invite", "knock"))) {
+            try {
+                leave(roomId, userId, null);
+            } catch (MatrixException e) {
+                // Already gone or not permitted: nothing more to do for this room.
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- reads
 
     /** Current state events of a room (all of them). */
