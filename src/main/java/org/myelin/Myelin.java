@@ -63,6 +63,7 @@ import org.myelin.sync.RoomHistory;
 import org.myelin.sync.SyncNotifications;
 import org.myelin.sync.SyncService;
 import org.myelin.sync.UserRooms;
+import org.myelin.ephemeral.EphemeralModules;
 import org.myelin.userdata.AccountData;
 import org.myelin.userdata.UserData;
 import org.myelin.api.client.SyncApi;
@@ -84,6 +85,7 @@ public final class Myelin implements AutoCloseable {
     private final Database db;
     private final HttpServer http;
     private final AccountService accounts;
+    private EphemeralModules ephemeral;
 
     private Myelin(Config config, Database db, HttpServer http, AccountService accounts) {
         this.config = config;
@@ -164,7 +166,9 @@ public final class Myelin implements AutoCloseable {
             new ProfileApi(s.accounts(), s.accountStore()).register(routes);
             Filters filters = new Filters(new JdbcFilterStore(s.db()));
             new FilterApi(filters).register(routes);
-            new SyncApi(s.sync(), filters).register(routes);
+            EphemeralModules ephemeral = EphemeralModules.start(s);
+            ephemeral.register(routes, uia);
+            new SyncApi(s.sync(), filters, ephemeral.presence()).register(routes);
             UserData userData = UserData.wire(s.db(), s.writer(), s.visibility(), s.notifier(), s.sync(), s.history());
             new AccountDataApi(userData.accountData()).register(routes);
             new ReceiptsApi(userData.receipts()).register(routes);
@@ -197,7 +201,9 @@ public final class Myelin implements AutoCloseable {
 
             HttpServer http = new HttpServer(config, router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));
             http.start();
-            return new Myelin(config, s.db(), http, s.accounts());
+            Myelin m = new Myelin(config, s.db(), http, s.accounts());
+            m.ephemeral = ephemeral;
+            return m;
         } catch (Exception | Error e) {
             s.db().close();
             throw e;
@@ -215,6 +221,7 @@ public final class Myelin implements AutoCloseable {
         try {
             http.stop();
         } finally {
+            if (ephemeral != null) ephemeral.close();
             db.close();
         }
     }

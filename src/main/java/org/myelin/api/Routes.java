@@ -3,7 +3,10 @@ package org.myelin.api;
 import org.myelin.http.Access;
 import org.myelin.http.Handler;
 import org.myelin.http.RateLimiter;
+import org.myelin.http.Req;
 import org.myelin.http.Router;
+
+import java.util.function.Consumer;
 
 /**
  * Route registration with the Client-Server API's prefixes: every client endpoint is served under
@@ -13,8 +16,15 @@ import org.myelin.http.Router;
 public final class Routes {
     private static final String CLIENT = "/_matrix/client";
     private final Router router;
+    private volatile Consumer<Req> observer;
 
     public Routes(Router router) { this.router = router; }
+
+    /**
+     * Sees every request before its handler runs, whenever it was registered (presence counts
+     * authenticated requests as user activity here). One observer; it must be cheap and not throw.
+     */
+    public void observe(Consumer<Req> o) { this.observer = o; }
 
     public Router router() { return router; }
 
@@ -34,6 +44,11 @@ public final class Routes {
     }
 
     public void add(String method, String fullPath, Access access, String rateClass, int maxBody, Handler h) {
-        router.add(new Router.Route(method, fullPath, access, maxBody, rateClass, h));
+        Handler observed = req -> {
+            Consumer<Req> o = observer;
+            if (o != null) o.accept(req);
+            return h.handle(req);
+        };
+        router.add(new Router.Route(method, fullPath, access, maxBody, rateClass, observed));
     }
 }

@@ -46,6 +46,10 @@ public final class GenerateConfigCommand implements Callable<Integer> {
                 log:
                   requests: true
                   level: info
+                presence:
+                  enabled: true                 # false for large deployments: presence is neither tracked nor sent
+                  idle_timeout_ms: 300000       # online -> unavailable after this long without activity
+                  offline_timeout_ms: 300000    # -> offline this long after the last sync
                 # voip:                         # TURN for calls; without it GET /voip/turnServer answers {}
                 #   turn_uris: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349?transport=tcp"]
                 #   turn_shared_secret: "coturn's static-auth-secret"   # or turn_username + turn_password

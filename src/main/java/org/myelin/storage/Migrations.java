@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Migrations {
     /** Every migration, in the order a fresh database applies them; names are db/migrations/NAME.sql. */
-    static final List<String> ALL = List.of("0001_accounts", "0002_rooms", "0003_filters", "0004_user_data", "0006_small_modules");
+    static final List<String> ALL = List.of("0001_accounts", "0002_rooms", "0003_filters", "0004_user_data", "0005_devices", "0006_small_modules");
 
     private Migrations() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.myelin.core.filters.SyncFilter;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +19,7 @@ public final class SyncContext {
     private final SyncFilter filter;
     private final ObjectNode response;
     private final Map<String, String> rooms;
+    private final Map<SyncSource.Slot, Long> reached = new EnumMap<>(SyncSource.Slot.class);
 
     SyncContext(String userId, String deviceId, boolean initial, SyncFilter filter, ObjectNode response, Map<String, String> rooms) {
         this.userId = userId;
@@ -45,6 +47,15 @@ public final class SyncContext {
         return rooms.entrySet().stream().filter(e -> e.getValue().equals("join")).map(Map.Entry::getKey)
                 .collect(java.util.stream.Collectors.toSet());
     }
+
+    /**
+     * A source that sent only part of what is pending (a batch limit) records the position it
+     * reached; next_batch then carries that position instead of the stream's current one, so the
+     * next sync continues from there.
+     */
+    public void reached(SyncSource.Slot slot, long position) { reached.put(slot, position); }
+
+    Map<SyncSource.Slot, Long> reached() { return reached; }
 
     /** A top-level section's "events" array, e.g. account_data, presence, to_device. */
     public ArrayNode topLevelEvents(String section) {

@@ -69,6 +69,9 @@ public final class SyncService {
 
     public void setIgnoredUsers(Function<String, Set<String>> f) { this.ignoredUsers = f; }
 
+    /** Each user's rooms and membership, kept current by the room write path. */
+    public UserRooms userRooms() { return userRooms; }
+
     public SyncToken currentToken() {
         long[] v = new long[SyncSource.Slot.values().length];
         for (SyncSource s : sources) v[s.slot().ordinal()] = s.current();
@@ -86,8 +89,22 @@ public final class SyncService {
         };
     }
 
+    private static SyncToken withSlot(SyncToken t, SyncSource.Slot s, long v) {
+        return switch (s) {
+            case ACCOUNT_DATA -> new SyncToken(t.events(), v, t.receipts(), t.typing(), t.presence(), t.toDevice(), t.deviceLists());
+            case RECEIPTS -> new SyncToken(t.events(), t.accountData(), v, t.typing(), t.presence(), t.toDevice(), t.deviceLists());
+            case TYPING -> new SyncToken(t.events(), t.accountData(), t.receipts(), v, t.presence(), t.toDevice(), t.deviceLists());
+            case PRESENCE -> new SyncToken(t.events(), t.accountData(), t.receipts(), t.typing(), v, t.toDevice(), t.deviceLists());
+            case TO_DEVICE -> new SyncToken(t.events(), t.accountData(), t.receipts(), t.typing(), t.presence(), v, t.deviceLists());
+            case DEVICE_LISTS -> new SyncToken(t.events(), t.accountData(), t.receipts(), t.typing(), t.presence(), t.toDevice(), v);
+        };
+    }
+
     public ObjectNode sync(Request req) {
         long deadline = System.currentTimeMillis() + Math.max(0, req.timeoutMs());
+        if (req.since() != null) {
+            for (SyncSource s : sources) s.acknowledge(req.userId(), req.deviceId(), slot(req.since(), s.slot()));
+        }
         while (true) {
             long seen = notifier.version(req.userId());
             SyncToken now = currentToken();
@@ -171,6 +188,11 @@ public final class SyncService {
             long from = initial ? 0 : slot(req.since(), s.slot());
             long to = slot(now, s.slot());
             if (initial || to > from) content |= s.contribute(ctx, from, to);
+        }
+        if (!ctx.reached().isEmpty()) {
+            SyncToken next = now;
+            for (Map.Entry<SyncSource.Slot, Long> en : ctx.reached().entrySet()) next = withSlot(next, en.getKey(), en.getValue());
+            resp.put("next_batch", next.toString());
         }
         if (!resp.has("account_data")) resp.putObject("account_data").putArray("events");
         if (!resp.has("presence")) resp.putObject("presence").putArray("events");

@@ -18,4 +18,11 @@ public interface SyncSource {
      * should end a long-poll.
      */
     boolean contribute(SyncContext ctx, long since, long upto);
+
+    /**
+     * Called once per /sync that carries a since token, before the response is built, with this
+     * stream's position in that token: the client has received everything up to it. Streams that
+     * keep messages until they are delivered (to-device) delete them here.
+     */
+    default void acknowledge(String userId, String deviceId, long since) {}
 }

@@ -2,6 +2,7 @@ package org.myelin.api.client;
 
 import org.myelin.api.Routes;
 import org.myelin.core.filters.SyncFilter;
+import org.myelin.ephemeral.Presence;
 import org.myelin.http.Access;
 import org.myelin.http.MatrixException;
 import org.myelin.sync.Filters;
@@ -14,10 +15,12 @@ public final class SyncApi {
 
     private final SyncService sync;
     private final Filters filters;
+    private final Presence presence;
 
-    public SyncApi(SyncService sync, Filters filters) {
+    public SyncApi(SyncService sync, Filters filters, Presence presence) {
         this.sync = sync;
         this.filters = filters;
+        this.presence = presence;
     }
 
     public void register(Routes r) {
@@ -31,8 +34,16 @@ public final class SyncApi {
                     && !setPresence.equals("unavailable")) {
                 throw MatrixException.invalidParam("set_presence must be online, offline or unavailable");
             }
-            return sync.sync(new SyncService.Request(req.userId(), req.auth().deviceId(), token, filter,
-                    req.queryBool("full_state", false), timeout));
+            SyncService.Request request = new SyncService.Request(req.userId(), req.auth().deviceId(), token, filter,
+                    req.queryBool("full_state", false), timeout);
+            // set_presence: online (the default) brings the user online, unavailable marks them
+            // idle, offline leaves their presence alone; a sync in progress keeps them from going offline.
+            presence.syncStarted(req.userId(), setPresence);
+            try {
+                return sync.sync(request);
+            } finally {
+                presence.syncEnded(req.userId());
+            }
         });
     }
 }

@@ -211,6 +211,8 @@ public final class JdbcAccountStore implements AccountStore {
         Sql.update(c, "DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
         Sql.update(c, "DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?", userId, deviceId);
         Sql.update(c, "DELETE FROM devices WHERE user_id = ? AND device_id = ?", userId, deviceId);
+        // Its queued to-device messages go with it (logout, device deletion, deactivation).
+        Sql.update(c, "DELETE FROM device_inbox WHERE user_id = ? AND device_id = ?", userId, deviceId);
         return revoked;
     }
 

@@ -1,0 +1,18 @@
+package org.myelin.storage;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The persisted part of presence: each local user's status message and last activity. The live
+ * state (online, unavailable, offline) is kept in memory by the presence module.
+ */
+public interface PresenceStore {
+
+    record Row(String userId, String statusMsg, long lastActiveTs) {}
+
+    List<Row> all();
+
+    /** Inserts or replaces the rows, in one transaction. */
+    void save(Collection<Row> rows);
+}
