@@ -8,6 +8,12 @@ import { logger } from "matrix-js-sdk/lib/logger.js";
 // The SDK logs UIA steps and every expected M_UNKNOWN_TOKEN (at error level); failures show up
 // as assertion messages instead. MYELIN_SDK_LOG_LEVEL=debug brings its log back.
 logger.setLevel(process.env.MYELIN_SDK_LOG_LEVEL ?? "silent");
+// The SDK's child loggers (sync, RTC sessions, ...) are pinned at debug level whatever the root's
+// level, but they inherit its method factory: unless MYELIN_SDK_LOG_LEVEL is set, it drops everything.
+if (!process.env.MYELIN_SDK_LOG_LEVEL) {
+    logger.methodFactory = () => () => {};
+    logger.rebuild();
+}
 
 export const baseUrl = process.env.MYELIN_BASE_URL;
 if (!baseUrl) {

@@ -86,6 +86,7 @@ public final class Myelin implements AutoCloseable {
     private final HttpServer http;
     private final AccountService accounts;
     private EphemeralModules ephemeral;
+    private Notifier notifier;
 
     private Myelin(Config config, Database db, HttpServer http, AccountService accounts) {
         this.config = config;
@@ -203,6 +204,7 @@ public final class Myelin implements AutoCloseable {
             http.start();
             Myelin m = new Myelin(config, s.db(), http, s.accounts());
             m.ephemeral = ephemeral;
+            m.notifier = s.notifier();
             return m;
         } catch (Exception | Error e) {
             s.db().close();
@@ -219,6 +221,8 @@ public final class Myelin implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            // Parked /sync long-polls answer now instead of holding up the graceful stop.
+            if (notifier != null) notifier.close();
             http.stop();
         } finally {
             if (ephemeral != null) ephemeral.close();

@@ -95,14 +95,28 @@ public final class RoomVisibility {
         return store.isForgotten(roomId, userId);
     }
 
-    /** Whether the user joined the room at some point after the event: currently joined, or left after being joined later. */
+    /**
+     * Whether the user joined the room at some point after the event: currently joined, or a join
+     * among their member events since it (walked back from the current one, in memory).
+     */
     private boolean joinedAfter(StoredEvent se, String userId) {
-        Optional<RoomStore.Member> m = store.membership(se.event().roomId(), userId);
-        if (m.isEmpty()) return false;
-        if (m.get().membership().equals("join")) return true;
-        if (m.get().nid() <= se.nid()) return false;
-        StoredEvent last = events.byNid(m.get().nid());
-        return last != null && wasJoinedBefore(last, userId);
+        LiveRoom room = writer.room(se.event().roomId()).orElse(null);
+        if (room == null) return false;
+        if ("join".equals(room.memberships().get(userId))) return true;
+        Long nid = room.stateNid("m.room.member", userId);
+        while (nid != null && nid > se.nid()) {
+            StoredEvent m = events.byNid(nid);
+            if (m == null) {
+                // Written but not committed yet: go on from the committed member event.
+                Long committed = store.membership(room.roomId(), userId).map(RoomStore.Member::nid).orElse(null);
+                if (committed == null || committed.equals(nid)) return false;
+                nid = committed;
+                continue;
+            }
+            if ("join".equals(m.event().membership())) return true;
+            nid = m.replacesNid();
+        }
+        return false;
     }
 
     private String historyVisibility(Map<StateKey, Long> state) {

@@ -1,6 +1,8 @@
 package org.myelin.rooms;
 
+import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Allocates stream positions and tracks which have been committed. Writers for different rooms
@@ -12,6 +14,7 @@ public final class StreamIds {
     private long last;
     private long current;
     private final TreeSet<Long> inFlight = new TreeSet<>();
+    private final List<Runnable> advanceListeners = new CopyOnWriteArrayList<>();
 
     public StreamIds(long start) {
         this.last = start;
@@ -24,10 +27,22 @@ public final class StreamIds {
         return id;
     }
 
+    /**
+     * Runs after every {@link #finish} that moved {@link #current()} forward, outside the lock: a
+     * position that finished while an earlier one was in flight becomes readable only then.
+     */
+    public void onAdvance(Runnable listener) { advanceListeners.add(listener); }
+
     /** Marks a position finished, whether its transaction committed or rolled back. */
-    public synchronized void finish(long id) {
-        inFlight.remove(id);
-        current = inFlight.isEmpty() ? last : inFlight.first() - 1;
+    public void finish(long id) {
+        boolean advanced;
+        synchronized (this) {
+            long before = current;
+            inFlight.remove(id);
+            current = inFlight.isEmpty() ? last : inFlight.first() - 1;
+            advanced = current > before;
+        }
+        if (advanced) for (Runnable r : advanceListeners) r.run();
     }
 
     public synchronized long current() { return current; }

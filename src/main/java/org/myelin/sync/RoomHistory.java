@@ -162,6 +162,8 @@ public final class RoomHistory {
         } else {
             stateEvents = new ArrayList<>(events.byNids(state.values()).values());
         }
+        // The filter applies to events_before, events_after and state, not to the event itself (spec).
+        stateEvents.removeIf(se -> !filter.matches(se.event()));
         ArrayNode st = out.putArray("state");
         render.renderAll(stateEvents, viewer).forEach(st::add);
         return out;

@@ -31,7 +31,7 @@ public final class SyncNotifications implements RoomEventListener {
                 if (m.equals("join")) users.add(u);
             });
             if (target != null) users.add(target);
-            notifier.notifyUsers(users);
+            notifier.notifyUsersAt(se.nid(), users);
         });
     }
 }

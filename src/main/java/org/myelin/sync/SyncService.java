@@ -63,6 +63,8 @@ public final class SyncService {
         this.render = render;
         this.userRooms = userRooms;
         this.notifier = notifier;
+        // Room-event wake-ups wait until this sync's readable position reaches the event.
+        notifier.watch(writer.streamIds());
     }
 
     public void addSource(SyncSource s) { sources.add(s); }
@@ -139,13 +141,13 @@ public final class SyncService {
                 LiveRoom room = writer.room(roomId).orElse(null);
                 if (room == null) continue;
                 if (!initial && room.lastNid() <= since && !req.fullState()) continue;
-                Long memberNid = room.stateNid("m.room.member", req.userId());
-                if (memberNid == null) continue;
-                boolean membershipNew = memberNid > since && memberNid <= upto;
-                switch (en.getValue()) {
+                StoredEvent member = memberAt(room, req.userId(), upto);
+                if (member == null || member.event().membership() == null) continue;
+                long memberNid = member.nid();
+                boolean membershipNew = memberNid > since;
+                switch (member.event().membership()) {
                     case "join" -> {
-                        boolean fresh = initial || membershipNew || req.fullState();
-                        ObjectNode r = joinedRoom(req, room, fresh, since, upto, ignored);
+                        ObjectNode r = joinedRoom(req, room, initial || !joinedThroughout(member, since), since, upto, ignored);
                         if (r != null) {
                             join.set(roomId, r);
                             content = true;
@@ -167,7 +169,7 @@ public final class SyncService {
                     case "leave", "ban" -> {
                         boolean include = initial ? filter.room().includeLeave() : membershipNew;
                         if (include && !store.isForgotten(roomId, req.userId())) {
-                            ObjectNode r = leftRoom(req, room, memberNid, initial, since, ignored);
+                            ObjectNode r = leftRoom(req, room, member, initial, since, ignored);
                             if (r != null) {
                                 leave.set(roomId, r);
                                 content = true;
@@ -207,6 +209,42 @@ public final class SyncService {
         return new Built(resp, content);
     }
 
+    /**
+     * The user's member event as of stream position upto: the current one, or, when that was
+     * written after upto (it committed, or is committing, while this sync is being built), the one
+     * it replaced. The live state may name an event whose transaction has not committed yet; the
+     * stored membership is then the committed one.
+     */
+    private StoredEvent memberAt(LiveRoom room, String userId, long upto) {
+        Long nid = room.stateNid("m.room.member", userId);
+        while (nid != null) {
+            StoredEvent m = events.byNid(nid);
+            if (m == null) {
+                Long committed = store.membership(room.roomId(), userId).map(RoomStore.Member::nid).orElse(null);
+                if (committed == null || committed.equals(nid)) return null;
+                nid = committed;
+                continue;
+            }
+            if (nid <= upto) return m;
+            nid = m.replacesNid();
+        }
+        return null;
+    }
+
+    /**
+     * Whether the user was joined at position since and stayed joined up to this member event
+     * (profile changes are join -> join). If not, the room is new to the client: a fresh timeline
+     * and full state, as in an initial sync.
+     */
+    private boolean joinedThroughout(StoredEvent member, long since) {
+        StoredEvent m = member;
+        while (m != null && "join".equals(m.event().membership())) {
+            if (m.nid() <= since) return true;
+            m = m.replacesNid() == null ? null : events.byNid(m.replacesNid());
+        }
+        return false;
+    }
+
     private boolean isIgnoredInvite(long memberNid, Set<String> ignored) {
         StoredEvent m = events.byNid(memberNid);
         return m != null && ignored.contains(m.event().sender());
@@ -226,11 +264,17 @@ public final class SyncService {
 
     // ------------------------------------------------------------------ joined rooms
 
-    private ObjectNode joinedRoom(Request req, LiveRoom room, boolean fresh, long since, long upto, Set<String> ignored) {
+    /**
+     * rooms.join[roomId], or null when nothing changed. A room new to the user (initial sync, or
+     * joined since the last one) gets a timeline reaching back before since and its full state;
+     * full_state gives the full state but still only the timeline after since (spec).
+     */
+    private ObjectNode joinedRoom(Request req, LiveRoom room, boolean newToUser, long since, long upto, Set<String> ignored) {
         RoomEventFilter tf = req.filter().room().timeline();
         int limit = tf.limit(DEFAULT_TIMELINE_LIMIT);
-        long lower = fresh ? 0 : since;
-        Timeline tl = timeline(req.userId(), room, lower, upto, limit, tf, ignored, fresh);
+        long lower = newToUser ? 0 : since;
+        boolean fresh = newToUser || req.fullState();
+        Timeline tl = timeline(req.userId(), room, lower, upto, limit, tf, ignored, newToUser);
         if (!fresh && tl.events.isEmpty()) return null;
         ObjectNode r = Json.object();
         emptyJoinedRoom(r);
@@ -239,19 +283,19 @@ public final class SyncService {
         timeline.put("limited", tl.limited);
         timeline.put("prev_batch", PaginationToken.of(tl.events.isEmpty() ? upto + 1 : tl.events.get(0).nid()));
 
-        Map<StateKey, Long> startState = tl.events.isEmpty() ? room.state() : snapshots.before(tl.events.get(0));
+        Map<StateKey, Long> startState = tl.events.isEmpty() ? stateAtPosition(room, upto) : snapshots.before(tl.events.get(0));
+        Map<StateKey, Long> sinceState = !fresh && tl.limited ? stateAtPosition(room, since) : null;
+        boolean membersChanged = fresh || tl.events.stream().anyMatch(e -> "m.room.member".equals(e.event().type()))
+                || sinceState != null && membersDiffer(startState, sinceState);
+        List<String> heroes = membersChanged ? heroes(room, req.userId()) : null;
         List<StoredEvent> state;
-        if (fresh) {
-            state = stateEventsOf(startState, req, room, tl.events, null);
-        } else if (tl.limited) {
-            Map<StateKey, Long> sinceState = stateAtPosition(room, since);
-            state = stateEventsOf(startState, req, room, tl.events, sinceState);
+        if (fresh || tl.limited) {
+            state = stateEventsOf(startState, req, room, tl.events, sinceState, fresh, heroes);
         } else {
-            state = lazyMembersOnly(startState, req, room, tl.events);
+            state = lazyMembersOnly(startState, req, room, tl.events, heroes);
         }
         ((ObjectNode) r.get("state")).set("events", renderEvents(req, state));
-        boolean membersChanged = fresh || tl.events.stream().anyMatch(e -> "m.room.member".equals(e.event().type()));
-        if (membersChanged) r.set("summary", summary(room, req.userId()));
+        if (membersChanged) r.set("summary", summary(room, heroes));
         return r;
     }
 
@@ -259,15 +303,17 @@ public final class SyncService {
 
     /**
      * The newest events of the window (lower, upper] that pass the filter, visibility and ignore
-     * list, oldest first, plus whether older matching events were left out.
+     * list, oldest first, plus whether older matching events were left out (or may have been: a
+     * scan that gives up before reaching lower reports limited, so the client paginates).
      */
     private Timeline timeline(String userId, LiveRoom room, long lower, long upper, int limit, RoomEventFilter filter,
                               Set<String> ignored, boolean checkVisibility) {
         List<StoredEvent> picked = new ArrayList<>();
         long cursor = upper + 1;
         boolean limited = false;
+        boolean exhausted = false;
         int batch = Math.min(200, limit + 1);
-        for (int round = 0; round < 50; round++) {
+        for (int round = 0; round < 50 && !limited && !exhausted; round++) {
             List<StoredEvent> page = store.roomEvents(room.roomId(), cursor, lower + 1, false, batch);
             for (StoredEvent se : page) {
                 events.put(se);
@@ -281,11 +327,11 @@ public final class SyncService {
                 }
                 picked.add(se);
             }
-            if (limited || page.size() < batch) break;
+            exhausted = page.size() < batch;
             batch = Math.min(500, batch * 2);
         }
         Collections.reverse(picked);
-        return new Timeline(picked, limited);
+        return new Timeline(picked, limited || !exhausted);
     }
 
     /** The room's state at a stream position: the state before its first event after that position. */
@@ -295,25 +341,37 @@ public final class SyncService {
         return snapshots.before(next.get(0));
     }
 
+    private static boolean membersDiffer(Map<StateKey, Long> a, Map<StateKey, Long> b) {
+        for (Map.Entry<StateKey, Long> en : a.entrySet()) {
+            if ("m.room.member".equals(en.getKey().type()) && !en.getValue().equals(b.get(en.getKey()))) return true;
+        }
+        for (StateKey k : b.keySet()) if ("m.room.member".equals(k.type()) && !a.containsKey(k)) return true;
+        return false;
+    }
+
     /**
      * State events to send: the state at timeline start, minus what the client already has (when
-     * sinceState is given), with member events reduced to the timeline's senders under lazy loading.
+     * sinceState is given). Under lazy loading, member events are reduced to those the client
+     * needs (timeline senders, heroes, the user) plus, on a limited sync, every member event that
+     * changed in the gap, as the spec requires.
      */
     private List<StoredEvent> stateEventsOf(Map<StateKey, Long> startState, Request req, LiveRoom room,
-                                            List<StoredEvent> timeline, Map<StateKey, Long> sinceState) {
+                                            List<StoredEvent> timeline, Map<StateKey, Long> sinceState, boolean fresh,
+                                            List<String> heroes) {
         RoomEventFilter sf = req.filter().room().state();
         boolean lazy = sf.lazyLoadMembers();
-        Set<String> wanted = lazy ? lazyMembers(req, room, timeline, sf.includeRedundantMembers() || sinceState == null && req.since() == null) : null;
+        Set<String> wanted = lazy ? lazyMembers(req, room, timeline, heroes, fresh) : null;
         Set<Long> inTimeline = new HashSet<>();
         for (StoredEvent se : timeline) inTimeline.add(se.nid());
         List<Long> nids = new ArrayList<>();
         for (Map.Entry<StateKey, Long> en : startState.entrySet()) {
             StateKey k = en.getKey();
             if (inTimeline.contains(en.getValue())) continue;
+            boolean changed = sinceState == null || !en.getValue().equals(sinceState.get(k));
             boolean isMember = "m.room.member".equals(k.type());
             if (lazy && isMember) {
-                if (!wanted.contains(k.stateKey())) continue;
-            } else if (sinceState != null && en.getValue().equals(sinceState.get(k))) {
+                if (!wanted.contains(k.stateKey()) && !(sinceState != null && changed)) continue;
+            } else if (!changed) {
                 continue;
             }
             nids.add(en.getValue());
@@ -328,10 +386,11 @@ public final class SyncService {
         return out;
     }
 
-    private List<StoredEvent> lazyMembersOnly(Map<StateKey, Long> startState, Request req, LiveRoom room, List<StoredEvent> timeline) {
+    private List<StoredEvent> lazyMembersOnly(Map<StateKey, Long> startState, Request req, LiveRoom room, List<StoredEvent> timeline,
+                                              List<String> heroes) {
         RoomEventFilter sf = req.filter().room().state();
         if (!sf.lazyLoadMembers()) return List.of();
-        Set<String> wanted = lazyMembers(req, room, timeline, sf.includeRedundantMembers());
+        Set<String> wanted = lazyMembers(req, room, timeline, heroes, false);
         Set<Long> inTimeline = new HashSet<>();
         for (StoredEvent se : timeline) inTimeline.add(se.nid());
         List<Long> nids = new ArrayList<>();
@@ -339,42 +398,62 @@ public final class SyncService {
             Long nid = startState.get(StateKey.of("m.room.member", u));
             if (nid != null && !inTimeline.contains(nid)) nids.add(nid);
         }
-        return new ArrayList<>(events.byNids(nids).values());
+        List<StoredEvent> out = new ArrayList<>();
+        for (StoredEvent se : events.byNids(nids).values()) if (sf.matches(se.event())) out.add(se);
+        out.sort((a, b) -> Long.compare(a.nid(), b.nid()));
+        return out;
     }
 
-    /** Members whose events the client needs for these timeline events, minus those this device already got. */
-    private Set<String> lazyMembers(Request req, LiveRoom room, List<StoredEvent> timeline, boolean redundant) {
+    /**
+     * Members whose events the client needs for these timeline events and heroes (and the user's
+     * own), minus those this device already got. A room new to the client (or full state) starts
+     * the record afresh and always includes them.
+     */
+    private Set<String> lazyMembers(Request req, LiveRoom room, List<StoredEvent> timeline, List<String> heroes, boolean fresh) {
         Set<String> wanted = new LinkedHashSet<>();
         wanted.add(req.userId());
         for (StoredEvent se : timeline) wanted.add(se.event().sender());
+        if (heroes != null) wanted.addAll(heroes);
         String key = req.userId() + "|" + req.deviceId() + "|" + room.roomId();
-        if (req.since() == null) lazySent.invalidate(key);
+        if (fresh) lazySent.invalidate(key);
         Set<String> sent = lazySent.get(key, k -> ConcurrentHashSet.create());
-        if (!redundant && req.since() != null) wanted.removeIf(sent::contains);
+        if (!fresh && !req.filter().room().state().includeRedundantMembers()) wanted.removeIf(sent::contains);
         sent.addAll(wanted);
         return wanted;
     }
 
-    private ObjectNode summary(LiveRoom room, String userId) {
-        ObjectNode s = Json.object();
-        List<String> heroes = new ArrayList<>();
-        List<String> candidates = new ArrayList<>();
+    /**
+     * m.heroes (spec): the first 5 other members that are joined or invited, in stream order of
+     * their member events; when there are none, the ones who left or were banned. Null when the
+     * room has a name or canonical alias: heroes are then optional, and leaving them out spares
+     * lazy-loading clients their member events.
+     */
+    private List<String> heroes(LiveRoom room, String userId) {
+        Event name = writer.stateEvent(room, "m.room.name", "");
+        Event alias = writer.stateEvent(room, "m.room.canonical_alias", "");
+        if (name != null && !name.content().path("name").asText("").isEmpty()
+                || alias != null && !alias.content().path("alias").asText("").isEmpty()) {
+            return null;
+        }
+        List<Map.Entry<Long, String>> active = new ArrayList<>();
+        List<Map.Entry<Long, String>> gone = new ArrayList<>();
         room.memberships().forEach((u, m) -> {
-            if (!u.equals(userId) && (m.equals("join") || m.equals("invite"))) candidates.add(u);
+            if (u.equals(userId)) return;
+            Long nid = room.stateNid("m.room.member", u);
+            Map.Entry<Long, String> en = Map.entry(nid == null ? Long.MAX_VALUE : nid, u);
+            if (m.equals("join") || m.equals("invite")) active.add(en);
+            else if (m.equals("leave") || m.equals("ban")) gone.add(en);
         });
-        Collections.sort(candidates);
-        if (candidates.isEmpty()) {
-            room.memberships().forEach((u, m) -> {
-                if (!u.equals(userId)) candidates.add(u);
-            });
-            Collections.sort(candidates);
-        }
-        for (String u : candidates) {
-            if (heroes.size() == 5) break;
-            heroes.add(u);
-        }
-        ArrayNode h = s.putArray("m.heroes");
-        heroes.forEach(h::add);
+        List<Map.Entry<Long, String>> pick = active.isEmpty() ? gone : active;
+        pick.sort(Map.Entry.comparingByKey());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(5, pick.size()); i++) out.add(pick.get(i).getValue());
+        return out;
+    }
+
+    private static ObjectNode summary(LiveRoom room, List<String> heroes) {
+        ObjectNode s = Json.object();
+        if (heroes != null) heroes.forEach(s.putArray("m.heroes")::add);
         s.put("m.joined_member_count", room.count("join"));
         s.put("m.invited_member_count", room.count("invite"));
         return s;
@@ -382,9 +461,16 @@ public final class SyncService {
 
     // ------------------------------------------------------------------ left rooms, invites
 
-    private ObjectNode leftRoom(Request req, LiveRoom room, long leaveNid, boolean initial, long since, Set<String> ignored) {
+    /**
+     * rooms.leave[roomId]: the timeline up to the leave (or kick, ban, rejection) as far as the user
+     * may see it, and the state at its start. Only a user who was joined gets room state: one who
+     * was merely invited or knocking never had more than stripped state. When the user was not
+     * joined at since (joined and left within the window), the state is given in full.
+     */
+    private ObjectNode leftRoom(Request req, LiveRoom room, StoredEvent leave, boolean initial, long since, Set<String> ignored) {
         RoomEventFilter tf = req.filter().room().timeline();
         int limit = tf.limit(DEFAULT_TIMELINE_LIMIT);
+        long leaveNid = leave.nid();
         long lower = initial ? 0 : since;
         Timeline tl = timeline(req.userId(), room, lower, leaveNid, limit, tf, ignored, true);
         ObjectNode r = Json.object();
@@ -392,12 +478,29 @@ public final class SyncService {
         timeline.set("events", renderEvents(req, tl.events));
         timeline.put("limited", tl.limited);
         timeline.put("prev_batch", PaginationToken.of(tl.events.isEmpty() ? leaveNid + 1 : tl.events.get(0).nid()));
-        Map<StateKey, Long> startState = tl.events.isEmpty() ? snapshots.after(events.byNid(leaveNid)) : snapshots.before(tl.events.get(0));
-        Map<StateKey, Long> sinceState = initial ? null : stateAtPosition(room, since);
-        List<StoredEvent> state = tl.limited || initial ? stateEventsOf(startState, req, room, tl.events, sinceState) : List.of();
+        StoredEvent prev = leave.replacesNid() == null ? null : events.byNid(leave.replacesNid());
+        List<StoredEvent> state = List.of();
+        if (prev != null && "join".equals(prev.event().membership())) {
+            boolean fresh = initial || !"join".equals(membershipAtPosition(leave, since));
+            if (fresh || tl.limited) {
+                Map<StateKey, Long> startState = tl.events.isEmpty() ? snapshots.after(leave) : snapshots.before(tl.events.get(0));
+                Map<StateKey, Long> sinceState = fresh ? null : stateAtPosition(room, since);
+                state = stateEventsOf(startState, req, room, tl.events, sinceState, fresh, null);
+            }
+        }
         r.putObject("state").set("events", renderEvents(req, state));
         r.putObject("account_data").putArray("events");
         return r;
+    }
+
+    /** The membership a user had at a stream position, found by walking back from a later member event of theirs. */
+    private String membershipAtPosition(StoredEvent member, long position) {
+        StoredEvent m = member;
+        while (m != null) {
+            if (m.nid() <= position) return m.event().membership();
+            m = m.replacesNid() == null ? null : events.byNid(m.replacesNid());
+        }
+        return null;
     }
 
     private ObjectNode strippedSection(LiveRoom room, long memberNid, String key, String userId) {

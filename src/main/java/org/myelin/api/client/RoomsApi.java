@@ -85,9 +85,6 @@ public final class RoomsApi {
 
         r.client("PUT", "/rooms/{roomId}/send/{eventType}/{txnId}", Access.GUEST_OK, RateLimiter.MESSAGE, req -> {
             ObjectNode content = contentOf(req);
-            if (req.auth().guest() && !"m.room.message".equals(req.param("eventType"))) {
-                throw new MatrixException(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only send m.room.message events");
-            }
             String roomId = roomId(req);
             TxnKey txn = new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.send(roomId, req.param("txnId")));
             if ("m.room.redaction".equals(req.param("eventType"))) {
@@ -98,9 +95,10 @@ public final class RoomsApi {
             var se = rooms.send(roomId, EventTemplate.message(req.param("eventType"), req.userId(), content), txn);
             return Map.of("event_id", se.event().eventId());
         });
-        r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.USER, RateLimiter.MESSAGE,
+        // Guests may send any event type and state events (guest access module, since v1.2).
+        r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.GUEST_OK, RateLimiter.MESSAGE,
                 req -> putState(req, req.param("stateKey")));
-        r.client("PUT", "/rooms/{roomId}/state/{eventType}", Access.USER, RateLimiter.MESSAGE, req -> putState(req, ""));
+        r.client("PUT", "/rooms/{roomId}/state/{eventType}", Access.GUEST_OK, RateLimiter.MESSAGE, req -> putState(req, ""));
         r.client("GET", "/rooms/{roomId}/state/{eventType}/{stateKey}", Access.GUEST_OK, req -> getState(req, req.param("stateKey")));
         r.client("GET", "/rooms/{roomId}/state/{eventType}", Access.GUEST_OK, req -> getState(req, ""));
         r.client("GET", "/rooms/{roomId}/state", Access.GUEST_OK, req -> {
