@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,9 @@ public final class Json {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                // Jackson's default buffer recycling is per thread; with one virtual thread per request
+                // nothing would be reused, so buffers come from a shared pool instead.
+                .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
                 .build();
         ObjectMapper m = new ObjectMapper(f);
         m.setSerializationInclusion(JsonInclude.Include.NON_NULL);

@@ -41,9 +41,32 @@ public final class StreamIds {
             inFlight.remove(id);
             current = inFlight.isEmpty() ? last : inFlight.first() - 1;
             advanced = current > before;
+            if (advanced) notifyAll();
         }
         if (advanced) for (Runnable r : advanceListeners) r.run();
     }
 
     public synchronized long current() { return current; }
+
+    /**
+     * The readable position once every position allocated before this call has finished, waiting
+     * at most maxWaitMs for them. Readers call this to see their own writes: a write that returned
+     * to its client is allocated, so it is included, even while another room's slower transaction
+     * holds an earlier position.
+     */
+    public synchronized long settled(long maxWaitMs) {
+        long target = last;
+        long deadline = System.nanoTime() + maxWaitMs * 1_000_000;
+        while (current < target) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) break;
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return current;
+    }
 }

@@ -35,6 +35,8 @@ import java.util.function.Function;
  */
 public final class SyncService {
     private static final int DEFAULT_TIMELINE_LIMIT = 10;
+    /** How long a sync waits for in-flight writes to commit, so that a client always sees its own writes. */
+    private static final long SETTLE_WAIT_MS = 200;
     private static final Set<String> STRIPPED_STATE_TYPES = Set.of("m.room.create", "m.room.join_rules", "m.room.name",
             "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
 
@@ -77,7 +79,7 @@ public final class SyncService {
     public SyncToken currentToken() {
         long[] v = new long[SyncSource.Slot.values().length];
         for (SyncSource s : sources) v[s.slot().ordinal()] = s.current();
-        return new SyncToken(writer.streamIds().current(), v[0], v[1], v[2], v[3], v[4], v[5]);
+        return new SyncToken(writer.streamIds().settled(SETTLE_WAIT_MS), v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     private static long slot(SyncToken t, SyncSource.Slot s) {
