@@ -56,6 +56,25 @@ public final class RoomVisibility {
         throw MatrixException.forbidden("You are not a member of this room");
     }
 
+    /**
+     * The state as of a timeline position (the {@code at} of /members): the state before the first
+     * event at or after the boundary, never later than what {@link #stateView} allows the user.
+     */
+    public List<StoredEvent> stateViewAt(String roomId, String userId, long boundary) {
+        stateView(roomId, userId);
+        LiveRoom room = writer.room(roomId).orElseThrow(() -> MatrixException.forbidden("You are not a member of this room"));
+        Optional<RoomStore.Member> m = userId == null ? Optional.empty() : store.membership(roomId, userId);
+        StoredEvent leave = null;
+        if (m.isPresent() && !m.get().membership().equals("join") && !isWorldReadable(room)) {
+            leave = events.byNid(m.get().nid());
+        }
+        List<StoredEvent> next = store.roomEvents(roomId, boundary - 1, Long.MAX_VALUE, true, 1);
+        Map<StateKey, Long> state;
+        if (leave != null && (next.isEmpty() || next.get(0).nid() > leave.nid())) state = snapshots.after(leave);
+        else state = next.isEmpty() ? room.state() : snapshots.before(next.get(0));
+        return new ArrayList<>(events.byNids(state.values()).values());
+    }
+
     private boolean wasJoinedBefore(StoredEvent membershipEvent, String userId) {
         Long prev = snapshots.before(membershipEvent).get(StateKey.of("m.room.member", userId));
         if (prev == null) return false;

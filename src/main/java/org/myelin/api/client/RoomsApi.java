@@ -17,6 +17,7 @@ import org.myelin.rooms.RoomService;
 import org.myelin.rooms.RoomVisibility;
 import org.myelin.rooms.TxnIds;
 import org.myelin.storage.RoomStore;
+import org.myelin.sync.PaginationToken;
 import org.myelin.storage.RoomStore.StoredEvent;
 import org.myelin.storage.RoomStore.TxnKey;
 import org.myelin.users.UserIds;
@@ -118,8 +119,11 @@ public final class RoomsApi {
             String roomId = roomId(req);
             String membership = req.query("membership");
             String notMembership = req.query("not_membership");
+            String at = req.query("at");
+            List<StoredEvent> view = at == null ? visibility.stateView(roomId, req.userId())
+                    : visibility.stateViewAt(roomId, req.userId(), PaginationToken.parse(at));
             List<StoredEvent> members = new ArrayList<>();
-            for (StoredEvent se : visibility.stateView(roomId, req.userId())) {
+            for (StoredEvent se : view) {
                 Event e = se.event();
                 if (!"m.room.member".equals(e.type())) continue;
                 // Both filters together are an "or" (spec): membership is `membership` or is not `not_membership`.
