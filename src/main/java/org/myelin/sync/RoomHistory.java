@@ -50,7 +50,7 @@ public final class RoomHistory {
 
     /** The highest boundary a user may read to (exclusive): after their leave event, or the present. */
     private long upperBoundary(LiveRoom room, String userId) {
-        long present = writer.streamIds().settled(200) + 1;
+        long present = writer.streamIds().settled(1000) + 1;
         if (userId == null) {
             if (!visibility.isWorldReadable(room)) throw MatrixException.forbidden("You are not allowed to view this room");
             return present;

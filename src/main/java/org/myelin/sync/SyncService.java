@@ -36,7 +36,7 @@ import java.util.function.Function;
 public final class SyncService {
     private static final int DEFAULT_TIMELINE_LIMIT = 10;
     /** How long a sync waits for in-flight writes to commit, so that a client always sees its own writes. */
-    private static final long SETTLE_WAIT_MS = 200;
+    private static final long SETTLE_WAIT_MS = 1000;
     private static final Set<String> STRIPPED_STATE_TYPES = Set.of("m.room.create", "m.room.join_rules", "m.room.name",
             "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
 

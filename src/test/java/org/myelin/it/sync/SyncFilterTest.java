@@ -215,8 +215,10 @@ class SyncFilterTest {
         String since = next(sync(a, null, lazy));
         JsonNode s = ok(a.get(V3 + "/sync?full_state=true&since=" + enc(since) + "&filter=" + enc(lazy)));
         JsonNode st = joined(s, roomId).path("state").path("events");
-        assertTrue(find(st, "m.room.member", a.id()).isObject(), st::toString);
-        assertTrue(find(st, "m.room.create", "").isObject(), st::toString);
+        JsonNode tl = joined(s, roomId).path("timeline").path("events");
+        // Full state is the state at the start of the timeline: an event in the timeline is not repeated there.
+        assertTrue(find(st, "m.room.member", a.id()).isObject() || find(tl, "m.room.member", a.id()).isObject(), s::toString);
+        assertTrue(find(st, "m.room.create", "").isObject() || find(tl, "m.room.create", "").isObject(), s::toString);
     }
 
     @Test
