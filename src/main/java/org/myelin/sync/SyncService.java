@@ -280,6 +280,9 @@ public final class SyncService {
         if (!fresh && tl.events.isEmpty()) return null;
         ObjectNode r = Json.object();
         emptyJoinedRoom(r);
+        // Per-thread counts are requested by the filter; until push lands every count is zero, and
+        // threads with nothing unread are left out, so the map is empty.
+        if (req.filter().room().timeline().unreadThreadNotifications()) r.putObject("unread_thread_notifications");
         ObjectNode timeline = (ObjectNode) r.get("timeline");
         timeline.set("events", renderEvents(req, tl.events));
         timeline.put("limited", tl.limited);
