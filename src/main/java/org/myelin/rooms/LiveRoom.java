@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The in-memory head of a room: its current state (as event nids), state snapshot head, forward
  * extremities and depth. Only the room's writer (holding the room lock) changes it, after its
- * transaction committed; readers may read it at any time (the state map is concurrent).
+ * transaction committed; readers may read it at any time (the state map is concurrent), and never
+ * meet an event that is not committed.
  */
 public final class LiveRoom {
     final String roomId;
@@ -24,6 +25,9 @@ public final class LiveRoom {
     volatile long lastNid;
     /** Current membership of every user with a member event (user -> membership). */
     final Map<String, String> memberships;
+    /** Joined and invited member counts, kept with memberships so that /sync summaries cost O(1). */
+    private volatile int joined;
+    private volatile int invited;
 
     LiveRoom(String roomId, RoomVersion version, Map<StateKey, Long> state, StateHead head, List<String> extremities, long depth,
              long lastNid, Map<String, String> memberships) {
@@ -35,6 +39,20 @@ public final class LiveRoom {
         this.depth = depth;
         this.lastNid = lastNid;
         this.memberships = new ConcurrentHashMap<>(memberships);
+        for (String m : memberships.values()) {
+            if ("join".equals(m)) joined++;
+            else if ("invite".equals(m)) invited++;
+        }
+    }
+
+    /** Records a user's new membership; only the room's writer calls this, holding the room lock. */
+    void setMembership(String userId, String membership) {
+        String old = memberships.put(userId, membership);
+        if (membership.equals(old)) return;
+        if ("join".equals(old)) joined--;
+        else if ("invite".equals(old)) invited--;
+        if ("join".equals(membership)) joined++;
+        else if ("invite".equals(membership)) invited++;
     }
 
     public long lastNid() { return lastNid; }
@@ -43,7 +61,11 @@ public final class LiveRoom {
     public Map<String, String> memberships() { return memberships; }
 
     public long count(String membership) {
-        return memberships.values().stream().filter(membership::equals).count();
+        return switch (membership) {
+            case "join" -> joined;
+            case "invite" -> invited;
+            default -> memberships.values().stream().filter(membership::equals).count();
+        };
     }
 
     public String roomId() { return roomId; }

@@ -388,7 +388,11 @@ public final class RoomService {
             sendInitial(roomId, creator, "m.room.power_levels", "", pl);
             // 4. canonical alias
             if (alias != null) {
-                store.createAlias(alias, roomId, creator);
+                // Checked before the room was created, but another creation may have taken it since:
+                // then this one fails, and must not delete the alias it does not own.
+                if (!store.createAlias(alias, roomId, creator)) {
+                    throw new MatrixException(400, "M_ROOM_IN_USE", "Room alias already taken");
+                }
                 aliasCreated = true;
                 ObjectNode ca = Json.object();
                 ca.put("alias", alias);

@@ -176,11 +176,13 @@ public final class RoomWriter {
         if (t.type().indexOf('\0') >= 0 || (t.stateKey() != null && t.stateKey().indexOf('\0') >= 0)) {
             throw MatrixException.invalidParam("Event type and state key must not contain U+0000");
         }
-        LiveRoom room = requireRoom(roomId);
         ReentrantLock l = lock(roomId);
         StoredEvent result;
         l.lock();
         try {
+            // Taken under the lock: a head fetched before it may have been evicted and re-loaded by
+            // then, and writing through the stale copy would leave the cached head behind the database.
+            LiveRoom room = requireRoom(roomId);
             if (txn != null) {
                 Optional<String> prior = store.txnEvent(txn);
                 if (prior.isPresent()) return events.byId(prior.get()).orElseThrow();
@@ -266,33 +268,82 @@ public final class RoomWriter {
         StateHead newHead;
         boolean ok = false;
         try {
-            // The live state doubles as the "state after" the store needs when it re-bases a snapshot
-            // chain; it is put back if the transaction fails. Readers never see an uncommitted event
-            // through it because they only read events up to the committed stream position.
-            if (sk != null) room.state.put(sk, nid);
-            newHead = store.persist(new RoomStore.Persist(event, nid, room.head, stateKeyId, room.state, replaces,
+            // The store reads the state after the event only when it re-bases the snapshot chain: a
+            // view over the live state, which itself changes only after the commit (readers of the
+            // current state must never meet an event that is not committed, or that is rolled back).
+            Map<StateKey, Long> stateAfter = sk == null ? room.state : new StateWith(room.state, sk, nid);
+            newHead = store.persist(new RoomStore.Persist(event, nid, room.head, stateKeyId, stateAfter, replaces,
                     room.extremities, txn, newRoom, redacts));
             ok = true;
         } finally {
-            if (!ok) {
-                if (sk != null) {
-                    if (replaces == null) room.state.remove(sk);
-                    else room.state.put(sk, replaces);
-                }
-                streamIds.finish(nid);
-            }
+            if (!ok) streamIds.finish(nid);
         }
         StoredEvent se = new StoredEvent(nid, event, room.head.snapshotId(), replaces, null);
+        events.put(se);
+        if (redacts != null) events.redacted(redacts);
+        if (sk != null) room.state.put(sk, nid);
         room.head = newHead;
         room.extremities = List.of(event.eventId());
         room.depth = Math.max(room.depth, event.depth());
         room.lastNid = nid;
-        if ("m.room.member".equals(event.type()) && event.membership() != null) room.memberships.put(event.stateKey(), event.membership());
-        events.put(se);
-        if (redacts != null) events.invalidate(redacts);
+        if ("m.room.member".equals(event.type()) && event.membership() != null) room.setMembership(event.stateKey(), event.membership());
         // Only now may readers move past this position: the room head above is what they consult.
         streamIds.finish(nid);
         for (RoomEventListener listener : listeners) listener.persisted(room, se);
         return se;
+    }
+
+    /** A state map with one entry added or replaced, as a read-only view (no copy of a large room's state). */
+    private static final class StateWith extends java.util.AbstractMap<StateKey, Long> {
+        private final Map<StateKey, Long> base;
+        private final StateKey key;
+        private final Long value;
+        private final boolean replaces;
+
+        StateWith(Map<StateKey, Long> base, StateKey key, long value) {
+            this.base = base;
+            this.key = key;
+            this.value = value;
+            this.replaces = base.containsKey(key);
+        }
+
+        @Override
+        public int size() { return base.size() + (replaces ? 0 : 1); }
+
+        @Override
+        public Long get(Object k) { return key.equals(k) ? value : base.get(k); }
+
+        @Override
+        public boolean containsKey(Object k) { return key.equals(k) || base.containsKey(k); }
+
+        @Override
+        public java.util.Set<Entry<StateKey, Long>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public int size() { return StateWith.this.size(); }
+
+                @Override
+                public java.util.Iterator<Entry<StateKey, Long>> iterator() {
+                    java.util.Iterator<Entry<StateKey, Long>> it = base.entrySet().iterator();
+                    return new java.util.Iterator<>() {
+                        private boolean extraDone = replaces;
+
+                        @Override
+                        public boolean hasNext() { return it.hasNext() || !extraDone; }
+
+                        @Override
+                        public Entry<StateKey, Long> next() {
+                            if (it.hasNext()) {
+                                Entry<StateKey, Long> e = it.next();
+                                return key.equals(e.getKey()) ? Map.entry(key, value) : e;
+                            }
+                            if (extraDone) throw new java.util.NoSuchElementException();
+                            extraDone = true;
+                            return Map.entry(key, value);
+                        }
+                    };
+                }
+            };
+        }
     }
 }

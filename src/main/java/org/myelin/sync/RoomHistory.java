@@ -82,11 +82,12 @@ public final class RoomHistory {
         long hi = Math.min(stop, upper);
         outer:
         for (int round = 0; round < 100; round++) {
+            long stamp = events.loadStamp();
             List<StoredEvent> page = backward
                     ? store.roomEvents(roomId, cursor, stop, false, batch)
                     : store.roomEvents(roomId, cursor - 1, hi - 1, true, batch);
             for (StoredEvent se : page) {
-                events.put(se);
+                events.putLoaded(se, stamp);
                 if (chunk.size() == limit) {
                     more = true;
                     break outer;

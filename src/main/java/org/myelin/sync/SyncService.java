@@ -319,9 +319,10 @@ public final class SyncService {
         boolean exhausted = false;
         int batch = Math.min(200, limit + 1);
         for (int round = 0; round < 50 && !limited && !exhausted; round++) {
+            long stamp = events.loadStamp();
             List<StoredEvent> page = store.roomEvents(room.roomId(), cursor, lower + 1, false, batch);
             for (StoredEvent se : page) {
-                events.put(se);
+                events.putLoaded(se, stamp);
                 cursor = se.nid();
                 if (!filter.matches(se.event())) continue;
                 if (!se.event().isState() && ignored.contains(se.event().sender())) continue;

@@ -1,9 +1,12 @@
 package org.myelin.storage.jdbc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.myelin.core.events.Event;
 import org.myelin.core.events.StateKey;
 import org.myelin.http.Json;
+import org.myelin.metrics.Metrics;
 import org.myelin.storage.Database;
 import org.myelin.storage.RoomStore;
 import org.myelin.storage.Sql;
@@ -21,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 public final class JdbcRoomStore implements RoomStore {
     private static final String EVENT_COLS = "stream_ordering, event_id, state_before, replaces_nid, redacted_by, json";
@@ -29,7 +31,9 @@ public final class JdbcRoomStore implements RoomStore {
     private static final int MIN_CHAIN = 32;
 
     private final Database db;
-    private final Map<StateKey, Long> stateKeyIds = new ConcurrentHashMap<>();
+    /** Interned (type, state_key) ids; bounded: a room's member keys alone number its members. */
+    private final Cache<StateKey, Long> stateKeyIds = Metrics.cache("state_key_ids",
+            Caffeine.newBuilder().maximumSize(500_000).recordStats().build());
 
     public JdbcRoomStore(Database db) { this.db = db; }
 
@@ -52,22 +56,20 @@ public final class JdbcRoomStore implements RoomStore {
 
     @Override
     public long stateKeyId(StateKey key) {
-        Long id = stateKeyIds.get(key);
+        Long id = stateKeyIds.getIfPresent(key);
         if (id != null) return id;
-        id = db.write(c -> {
-            Optional<Long> found = Sql.one(c, "SELECT id FROM state_keys WHERE type = ? AND state_key = ?",
-                    rs -> rs.getLong(1), key.type(), key.stateKey());
-            if (found.isPresent()) return found.get();
-            return Sql.one(c, "INSERT INTO state_keys (type, state_key) VALUES (?, ?) RETURNING id",
-                    rs -> rs.getLong(1), key.type(), key.stateKey()).orElseThrow();
-        });
+        Optional<Long> found = db.read(c -> Sql.one(c, "SELECT id FROM state_keys WHERE type = ? AND state_key = ?",
+                rs -> rs.getLong(1), key.type(), key.stateKey()));
+        id = found.isPresent() ? found.get() : db.write(c -> internInTx(c, key));
         stateKeyIds.put(key, id);
         return id;
     }
 
     @Override
     public StateHead persist(Persist p) {
-        return db.write(c -> {
+        // Keys a re-base had to look up are remembered once the transaction has committed.
+        Map<StateKey, Long> learned = new HashMap<>();
+        StateHead result = db.write(c -> {
             Event e = p.event();
             if (p.newRoom() != null) {
                 RoomRow r = p.newRoom();
@@ -81,7 +83,7 @@ public final class JdbcRoomStore implements RoomStore {
                     p.head().snapshotId(), p.replacesNid(), Json.writeString(e.pdu()));
             StateHead head = p.head();
             if (e.isState()) {
-                head = writeSnapshot(c, roomId, p);
+                head = writeSnapshot(c, roomId, p, learned);
                 Sql.update(c, "INSERT INTO current_state (room_id, type, state_key, event_nid) VALUES (?,?,?,?) "
                         + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_nid = excluded.event_nid",
                         roomId, e.type(), e.stateKey(), p.nid());
@@ -108,10 +110,12 @@ public final class JdbcRoomStore implements RoomStore {
             }
             return head;
         });
+        stateKeyIds.putAll(learned);
+        return result;
     }
 
     /** A new snapshot: one entry on top of the current head, or a full copy when the chain is long. */
-    private StateHead writeSnapshot(Connection c, String roomId, Persist p) throws SQLException {
+    private StateHead writeSnapshot(Connection c, String roomId, Persist p, Map<StateKey, Long> learned) throws SQLException {
         StateHead head = p.head();
         int fullSize = p.fullStateAfter().size();
         boolean rebase = head.snapshotId() == 0 || head.chainLength() + 1 >= Math.max(MIN_CHAIN, fullSize / 8);
@@ -122,8 +126,11 @@ public final class JdbcRoomStore implements RoomStore {
                     "INSERT INTO state_snapshot_entries (snapshot_id, state_key_id, event_nid) VALUES (?,?,?)")) {
                 int n = 0;
                 for (Map.Entry<StateKey, Long> en : p.fullStateAfter().entrySet()) {
-                    Long keyId = stateKeyIds.get(en.getKey());
-                    if (keyId == null) keyId = internInTx(c, en.getKey());
+                    Long keyId = stateKeyIds.getIfPresent(en.getKey());
+                    if (keyId == null) {
+                        keyId = internInTx(c, en.getKey());
+                        learned.put(en.getKey(), keyId);
+                    }
                     Sql.bind(ps, id, keyId, en.getValue());
                     ps.addBatch();
                     if (++n % 500 == 0) ps.executeBatch();
@@ -137,11 +144,19 @@ public final class JdbcRoomStore implements RoomStore {
         return new StateHead(id, head.chainLength() + 1, fullSize);
     }
 
-    private long internInTx(Connection c, StateKey key) throws SQLException {
-        Optional<Long> found = Sql.one(c, "SELECT id FROM state_keys WHERE type = ? AND state_key = ?",
+    /**
+     * Interns a key inside a write transaction. Several transactions may intern the same new key at
+     * once on PostgreSQL: the insert then waits for the first one and does nothing (instead of failing
+     * on the unique constraint), and the select, a new statement under READ COMMITTED, finds its row.
+     */
+    private static long internInTx(Connection c, StateKey key) throws SQLException {
+        Optional<Long> existing = Sql.one(c, "SELECT id FROM state_keys WHERE type = ? AND state_key = ?",
                 rs -> rs.getLong(1), key.type(), key.stateKey());
-        if (found.isPresent()) return found.get();
-        return Sql.one(c, "INSERT INTO state_keys (type, state_key) VALUES (?, ?) RETURNING id",
+        if (existing.isPresent()) return existing.get();
+        Optional<Long> inserted = Sql.one(c, "INSERT INTO state_keys (type, state_key) VALUES (?, ?) "
+                + "ON CONFLICT (type, state_key) DO NOTHING RETURNING id", rs -> rs.getLong(1), key.type(), key.stateKey());
+        if (inserted.isPresent()) return inserted.get();
+        return Sql.one(c, "SELECT id FROM state_keys WHERE type = ? AND state_key = ?",
                 rs -> rs.getLong(1), key.type(), key.stateKey()).orElseThrow();
     }
 
