@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Send-to-device messaging (spec "Send-to-Device messaging"). A send stores one row per recipient
@@ -65,6 +66,8 @@ public final class ToDevice implements SyncSource {
     private final String serverName;
     private final StreamIds ids;
     private final Cache<String, Queue> queues = Caffeine.newBuilder().maximumSize(500_000).build();
+    private static final int STRIPES = 1024;
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private volatile long lastTxnCleanup;
     /** Recipients to wake, by the last position of their send, once that position is readable. */
     private final ConcurrentSkipListMap<Long, Set<String>> held = new ConcurrentSkipListMap<>();
@@ -75,20 +78,38 @@ public final class ToDevice implements SyncSource {
         this.serverName = serverName;
         this.ids = new StreamIds(store.maxPosition());
         this.lastTxnCleanup = System.currentTimeMillis();
+        for (int i = 0; i < STRIPES; i++) locks[i] = new ReentrantLock();
     }
 
     private static String key(String userId, String deviceId) { return userId + "|" + deviceId; }
 
+    private ReentrantLock lock(String key) { return locks[Math.floorMod(key.hashCode(), STRIPES)]; }
+
+    /**
+     * The device's queue state, loaded under the key's lock: a send that commits while the load reads
+     * the table must find the loaded entry afterwards (Caffeine shows no entry while a load is in
+     * progress, so without the lock the send's update would be lost and the message never delivered).
+     */
     private Queue queue(String userId, String deviceId) {
-        return queues.get(key(userId, deviceId), k -> {
-            Queue q = new Queue();
+        String k = key(userId, deviceId);
+        Queue q = queues.getIfPresent(k);
+        if (q != null) return q;
+        ReentrantLock l = lock(k);
+        l.lock();
+        try {
+            q = queues.getIfPresent(k);
+            if (q != null) return q;
+            q = new Queue();
             Bounds b = store.bounds(userId, deviceId);
             if (b != null) {
                 q.maxQueued = b.max();
                 q.acked = b.min() - 1;
             }
+            queues.put(k, q);
             return q;
-        });
+        } finally {
+            l.unlock();
+        }
     }
 
     /**
@@ -149,13 +170,18 @@ public final class ToDevice implements SyncSource {
                 return id;
             });
             if (queued == null || queued.isEmpty()) return;
-            // computeIfPresent waits for a load of the same key in progress, which may have read
-            // the table before this commit, and then corrects it.
+            // Under the key's lock: a load in progress (which may have read the table before this
+            // commit) is finished and cached first, then corrected here.
             for (Queued q : queued) {
-                queues.asMap().computeIfPresent(key(q.userId(), q.deviceId()), (k, st) -> {
-                    if (st.maxQueued < q.streamId()) st.maxQueued = q.streamId();
-                    return st;
-                });
+                String k = key(q.userId(), q.deviceId());
+                ReentrantLock l = lock(k);
+                l.lock();
+                try {
+                    Queue st = queues.getIfPresent(k);
+                    if (st != null && st.maxQueued < q.streamId()) st.maxQueued = q.streamId();
+                } finally {
+                    l.unlock();
+                }
             }
             Set<String> users = new LinkedHashSet<>();
             for (Queued q : queued) users.add(q.userId());

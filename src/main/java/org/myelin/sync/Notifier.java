@@ -2,7 +2,9 @@ package org.myelin.sync;
 
 import org.myelin.rooms.StreamIds;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * for the version to move. Noting the version first closes the race where a write lands between
  * "found nothing" and "start waiting".
  *
- * <p>Room events commit out of stream order (rooms write in parallel), and a sync reads only up to
- * the room stream's {@link StreamIds#current() readable position}. A notification for an event
- * above that position would wake syncs that cannot see it yet, and nothing would wake them again:
- * such notifications are held until the position reaches the event ({@link #notifyUsersAt}).
+ * <p>Writes to a stream commit out of stream order (rooms, users, devices write in parallel), and a
+ * sync reads each stream only up to its {@link StreamIds#current() readable position}. A
+ * notification for a position above that would wake syncs that cannot see it yet, and nothing would
+ * wake them again: such notifications are held by a {@link Gate} until the position is readable.
  */
 public final class Notifier {
     private static final class UserSignal {
@@ -29,19 +31,54 @@ public final class Notifier {
         volatile CompletableFuture<Void> next = new CompletableFuture<>();
     }
 
+    /**
+     * Wake-ups for one stream, each held until the stream's readable position reaches the position
+     * of the write that caused it.
+     */
+    public final class Gate {
+        private final StreamIds stream;
+        private final ConcurrentSkipListMap<Long, Collection<String>> held = new ConcurrentSkipListMap<>();
+
+        private Gate(StreamIds stream) {
+            this.stream = stream;
+            stream.onAdvance(this::release);
+        }
+
+        /** Notifies these users of the write at this stream position once syncs can read it. */
+        public void notifyUsersAt(long position, Collection<String> userIds) {
+            if (position <= stream.current()) {
+                notifyUsers(userIds);
+                return;
+            }
+            held.merge(position, userIds, (a, b) -> {
+                List<String> both = new ArrayList<>(a);
+                both.addAll(b);
+                return both;
+            });
+            // The position may have advanced before the entry was visible to release().
+            release();
+        }
+
+        private void release() {
+            long readable = stream.current();
+            for (Map.Entry<Long, Collection<String>> e = held.firstEntry(); e != null && e.getKey() <= readable;
+                 e = held.firstEntry()) {
+                if (held.remove(e.getKey(), e.getValue())) notifyUsers(e.getValue());
+            }
+        }
+    }
+
     private final Map<String, UserSignal> users = new ConcurrentHashMap<>();
-    /** Room-event notifications waiting for the readable position to reach them, by stream position. */
-    private final ConcurrentSkipListMap<Long, Collection<String>> held = new ConcurrentSkipListMap<>();
-    private volatile StreamIds roomStream;
+    private volatile Gate roomGate;
     private volatile boolean closed;
 
     private UserSignal signal(String userId) { return users.computeIfAbsent(userId, k -> new UserSignal()); }
 
+    /** A gate for a stream whose writes may commit out of order. */
+    public Gate gate(StreamIds stream) { return new Gate(stream); }
+
     /** The room event stream whose readable position gates {@link #notifyUsersAt}. */
-    public void watch(StreamIds stream) {
-        this.roomStream = stream;
-        stream.onAdvance(this::release);
-    }
+    public void watch(StreamIds stream) { this.roomGate = new Gate(stream); }
 
     public long version(String userId) { return signal(userId).version.get(); }
 
@@ -63,22 +100,9 @@ public final class Notifier {
 
     /** Notifies the users of a room event at this stream position once syncs can read it. */
     public void notifyUsersAt(long position, Collection<String> userIds) {
-        StreamIds stream = roomStream;
-        if (stream == null || position <= stream.current()) {
-            notifyUsers(userIds);
-            return;
-        }
-        held.put(position, userIds);
-        // The position may have advanced before the entry was visible to release().
-        release();
-    }
-
-    private void release() {
-        long readable = roomStream.current();
-        for (Map.Entry<Long, Collection<String>> e = held.firstEntry(); e != null && e.getKey() <= readable;
-             e = held.firstEntry()) {
-            if (held.remove(e.getKey(), e.getValue())) notifyUsers(e.getValue());
-        }
+        Gate g = roomGate;
+        if (g == null) notifyUsers(userIds);
+        else g.notifyUsersAt(position, userIds);
     }
 
     /**

@@ -19,6 +19,7 @@ import org.myelin.users.UserIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,15 +68,16 @@ public final class AccountData implements SyncSource {
 
     private final AccountDataStore store;
     private final StreamIds stream;
-    private final Notifier notifier;
+    /** Different users' writes commit out of stream order: a wake-up waits until syncs can read the write. */
+    private final Notifier.Gate wake;
     private final Cache<String, UserData> cache = Metrics.cache("account_data",
             Caffeine.newBuilder().maximumSize(100_000).recordStats().build());
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
     public AccountData(AccountDataStore store, Notifier notifier) {
         this.store = store;
-        this.notifier = notifier;
         this.stream = new StreamIds(store.maxStreamId());
+        this.wake = notifier.gate(stream);
         for (int i = 0; i < STRIPES; i++) locks[i] = new ReentrantLock();
     }
 
@@ -135,6 +137,7 @@ public final class AccountData implements SyncSource {
      */
     public boolean update(String userId, String roomId, String type, UnaryOperator<ObjectNode> fn) {
         ReentrantLock l = lock(userId);
+        long id;
         l.lock();
         try {
             UserData d = data(userId);
@@ -143,7 +146,7 @@ public final class AccountData implements SyncSource {
             ObjectNode next = fn.apply(old == null ? null : old.content.deepCopy());
             if (next == null) return false;
             String json = Json.writeString(next);
-            long id = stream.allocate();
+            id = stream.allocate();
             try {
                 store.put(userId, roomId == null ? AccountDataStore.GLOBAL : roomId, type, json, id);
                 // Readers only look up to the finished position, so the entry is in place before they can reach it.
@@ -154,7 +157,7 @@ public final class AccountData implements SyncSource {
         } finally {
             l.unlock();
         }
-        notifier.notifyUser(userId);
+        wake.notifyUsersAt(id, List.of(userId));
         return true;
     }
 

@@ -86,8 +86,9 @@ public final class Receipts implements SyncSource {
     private final EventCache events;
     private final RoomVisibility visibility;
     private final AccountData accountData;
-    private final Notifier notifier;
     private final StreamIds stream;
+    /** Receipts of different rooms commit out of stream order: wake-ups wait until syncs can read them. */
+    private final Notifier.Gate wake;
     private final Cache<String, RoomReceipts> cache = Metrics.cache("receipts",
             Caffeine.newBuilder().maximumSize(20_000).recordStats().build());
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
@@ -100,8 +101,8 @@ public final class Receipts implements SyncSource {
         this.events = writer.events();
         this.visibility = visibility;
         this.accountData = accountData;
-        this.notifier = notifier;
         this.stream = new StreamIds(store.maxStreamId());
+        this.wake = notifier.gate(stream);
         for (int i = 0; i < STRIPES; i++) locks[i] = new ReentrantLock();
     }
 
@@ -214,12 +215,13 @@ public final class Receipts implements SyncSource {
         String roomId = room.roomId();
         Key key = new Key(userId, type, threadId == null ? UNTHREADED : threadId);
         ReentrantLock l = locks[stripe(roomId)];
+        long id;
         l.lock();
         try {
             RoomReceipts rr = load(List.of(roomId)).get(roomId);
             Receipt old = rr.latest.get(key);
             if (old != null && old.eventNid >= se.nid()) return;
-            long id = stream.allocate();
+            id = stream.allocate();
             try {
                 long ts = System.currentTimeMillis();
                 boolean stored = store.put(new ReceiptStore.Row(roomId, userId, type, key.threadId, se.event().eventId(),
@@ -237,14 +239,14 @@ public final class Receipts implements SyncSource {
             l.unlock();
         }
         if (READ_PRIVATE.equals(type)) {
-            notifier.notifyUser(userId);
+            wake.notifyUsersAt(id, List.of(userId));
         } else {
             fanout.execute(() -> {
                 List<String> joined = new ArrayList<>();
                 room.memberships().forEach((u, m) -> {
                     if ("join".equals(m)) joined.add(u);
                 });
-                notifier.notifyUsers(joined);
+                wake.notifyUsersAt(id, joined);
             });
         }
         resetNotificationCounts(userId, roomId, threadId, se);
