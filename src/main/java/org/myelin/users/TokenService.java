@@ -12,7 +12,7 @@ import org.myelin.storage.AccountStore.TokenRow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues and checks access tokens. Tokens are random 256-bit strings stored as SHA-256 hashes; a
@@ -33,7 +33,11 @@ public final class TokenService {
     private final Config config;
     private final Cache<String, Cached> cache = org.myelin.metrics.Metrics.cache("access_tokens", Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).recordStats().build());
-    private final Map<String, Long> lastTouch = new ConcurrentHashMap<>();
+    /** When each device was last recorded as seen; entries older than the interval are useless, so they expire. */
+    private final Cache<String, Long> lastTouch = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMillis(TOUCH_INTERVAL_MS)).build();
+    /** Counts revocations; moves before revoked tokens are dropped from the cache. */
+    private final AtomicLong revocations = new AtomicLong();
 
     public TokenService(AccountStore store, Config config) {
         this.store = store;
@@ -64,10 +68,14 @@ public final class TokenService {
         String hash = Secrets.tokenHash(token);
         Cached c = cache.getIfPresent(hash);
         if (c == null) {
+            long stamp = revocations.get();
             TokenRow row = store.accessToken(hash).orElseThrow(() -> unknownToken(false));
             boolean guest = store.user(row.userId()).map(AccountStore.UserRow::guest).orElse(false);
             c = new Cached(row, guest);
             cache.put(hash, c);
+            // A revocation that committed after the read above may have dropped this token from the
+            // cache before it was put there: then it must not stay cached (it would work for minutes).
+            if (revocations.get() != stamp) cache.invalidate(hash);
         }
         TokenRow row = c.row();
         long now = System.currentTimeMillis();
@@ -83,7 +91,7 @@ public final class TokenService {
 
     private void touch(TokenRow row, long now, String ip, String userAgent) {
         String key = row.userId() + "|" + row.deviceId();
-        Long prev = lastTouch.get(key);
+        Long prev = lastTouch.getIfPresent(key);
         if (prev != null && now - prev < TOUCH_INTERVAL_MS) return;
         lastTouch.put(key, now);
         store.touchDevice(row.userId(), row.deviceId(), now, ip, userAgent);
@@ -100,7 +108,10 @@ public final class TokenService {
         return new Issued(old.userId(), old.deviceId(), access, lifetime, refresh);
     }
 
+    /** Drops revoked tokens from the cache; callers have committed the revocation. */
     public void forget(Collection<String> tokenHashes) {
+        if (tokenHashes.isEmpty()) return;
+        revocations.incrementAndGet();
         cache.invalidateAll(tokenHashes);
     }
 
