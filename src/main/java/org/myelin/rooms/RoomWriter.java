@@ -276,7 +276,13 @@ public final class RoomWriter {
                     room.extremities, txn, newRoom, redacts));
             ok = true;
         } finally {
-            if (!ok) streamIds.finish(nid);
+            if (!ok) {
+                streamIds.finish(nid);
+                // A failure reported at or after the commit (a connection lost while committing) may
+                // still have stored the event: the head is re-read from the database on next use
+                // rather than trusted to match it.
+                rooms.invalidate(room.roomId);
+            }
         }
         StoredEvent se = new StoredEvent(nid, event, room.head.snapshotId(), replaces, null);
         events.put(se);

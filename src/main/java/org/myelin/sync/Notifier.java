@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +43,11 @@ public final class Notifier {
 
         private Gate(StreamIds stream) {
             this.stream = stream;
-            stream.onAdvance(this::release);
+            // The advance happens on a writer's thread (for room events, holding its room's lock):
+            // the held wake-ups, possibly a large room's members, are sent from another thread.
+            stream.onAdvance(() -> {
+                if (!held.isEmpty()) releaser.execute(this::release);
+            });
         }
 
         /** Notifies these users of the write at this stream position once syncs can read it. */
@@ -69,6 +75,7 @@ public final class Notifier {
     }
 
     private final Map<String, UserSignal> users = new ConcurrentHashMap<>();
+    private final ExecutorService releaser = Executors.newVirtualThreadPerTaskExecutor();
     private volatile Gate roomGate;
     private volatile boolean closed;
 
