@@ -109,10 +109,12 @@ public final class HttpServer {
                     status = send(response, callback, dispatch(request, method, path));
                 }
             } catch (MatrixException e) {
+                settleBody(request, response);
                 status = send(response, callback, errorReply(e));
             } catch (Throwable t) {
                 String id = UUID.randomUUID().toString().substring(0, 8);
                 log.error("internal error {} on {} {}", id, method, path, t);
+                settleBody(request, response);
                 status = send(response, callback, Reply.json(500, Map.of("errcode", "M_UNKNOWN",
                         "error", "Internal server error (id " + id + ")")));
             }
@@ -190,11 +192,33 @@ public final class HttpServer {
     private static byte[] readBody(Request request, int limit) throws IOException {
         long declared = request.getLength();
         if (declared > limit) throw MatrixException.tooLarge("Request body too large (limit " + limit + " bytes)");
-        if (declared == 0) return new byte[0];
+        if (declared == 0) return markRead(request, new byte[0]);
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] b = in.readNBytes(limit + 1);
             if (b.length > limit) throw MatrixException.tooLarge("Request body too large (limit " + limit + " bytes)");
-            return b;
+            return markRead(request, b);
+        }
+    }
+
+    private static final String BODY_READ = "myelin.bodyRead";
+
+    private static byte[] markRead(Request request, byte[] body) {
+        request.setAttribute(BODY_READ, Boolean.TRUE);
+        return body;
+    }
+
+    /**
+     * For an error answered before the body was read (unknown route, bad token, malformed query):
+     * reads and drops the body, within the size limit, so that the connection stays usable.
+     * Otherwise Jetty would close it after the response without saying so, and the client's next
+     * request on it would fail. A body over the limit closes the connection, announced.
+     */
+    private void settleBody(Request request, Response response) {
+        if (request.getAttribute(BODY_READ) != null) return;
+        try {
+            readBody(request, config.limits().maxRequestBodyBytes());
+        } catch (IOException | RuntimeException e) { // M_TOO_LARGE included
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 
@@ -217,6 +241,10 @@ public final class HttpServer {
 
     /** Errors Jetty raises itself (malformed HTTP, bad URIs) also get a Matrix JSON body. */
     private static final class JsonErrorHandler extends ErrorHandler {
+        /** Jetty writes error bodies only for GET, POST and HEAD; every method gets the JSON error here. */
+        @Override
+        public boolean errorPageForMethod(String method) { return true; }
+
         @Override
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                         Callback callback) {
@@ -224,6 +252,9 @@ public final class HttpServer {
             String errcode = code == 404 || code == 405 ? "M_UNRECOGNIZED" : code == 413 ? "M_TOO_LARGE" : "M_UNKNOWN";
             byte[] b = Json.write(Map.of("errcode", errcode, "error", message == null ? "Error " + code : message));
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            // Jetty may drop the connection after a request it could not parse (URI too long, illegal
+            // characters); saying so keeps a client from sending its next request into a closed socket.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.write(true, ByteBuffer.wrap(b), callback);
         }
 
