@@ -55,9 +55,10 @@ public final class Req {
 
     public List<String> queryAll(String name) { return query.getOrDefault(name, List.of()); }
 
+    /** An integer parameter clamped to [min, max]; the default (which may come from a filter) is clamped too. */
     public int queryInt(String name, int dflt, int min, int max) {
         String s = query(name);
-        if (s == null || s.isEmpty()) return dflt;
+        if (s == null || s.isEmpty()) return Math.max(min, Math.min(max, dflt));
         try {
             long v = Long.parseLong(s);
             return (int) Math.max(min, Math.min(max, v));

@@ -32,6 +32,9 @@ public final class EventCache {
     public EventCache(RoomStore store) { this.store = store; }
 
     public Optional<StoredEvent> byId(String eventId) {
+        // Clients name events in bodies too (redacts, read markers); no event ID holds U+0000, which
+        // PostgreSQL text cannot even be asked about.
+        if (eventId.indexOf('\0') >= 0) return Optional.empty();
         Long nid = nidById.getIfPresent(eventId);
         if (nid != null) {
             StoredEvent se = byNid.getIfPresent(nid);

@@ -80,6 +80,9 @@ public final class RoomWriter {
 
     /** The room's live head, loaded from storage on first use; empty if the room is unknown. */
     public Optional<LiveRoom> room(String roomId) {
+        // Clients name rooms in query strings too (/events?room_id=); no room ID holds U+0000, which
+        // PostgreSQL text cannot even be asked about.
+        if (roomId.indexOf('\0') >= 0) return Optional.empty();
         LiveRoom r = rooms.getIfPresent(roomId);
         if (r != null) return Optional.of(r);
         Optional<RoomStore.RoomRow> row = store.room(roomId);

@@ -317,7 +317,7 @@ public final class SyncService {
         long cursor = upper + 1;
         boolean limited = false;
         boolean exhausted = false;
-        int batch = Math.min(200, limit + 1);
+        int batch = (int) Math.min(200, limit + 1L); // a filter's limit may be Integer.MAX_VALUE
         for (int round = 0; round < 50 && !limited && !exhausted; round++) {
             long stamp = events.loadStamp();
             List<StoredEvent> page = store.roomEvents(room.roomId(), cursor, lower + 1, false, batch);

@@ -45,8 +45,10 @@ public final class EventReportsAdminApi {
         if (dir != null && !dir.equals("f") && !dir.equals("b")) throw MatrixException.invalidParam("dir must be 'f' or 'b'");
         String userId = req.query("user_id");
         String roomId = req.query("room_id");
-        List<RoomStore.Report> reports = store.reports(from, limit, "f".equals(dir), userId, roomId);
-        long total = store.countReports(userId, roomId);
+        // A filter holding U+0000 matches no report (and PostgreSQL text cannot even be asked about it).
+        boolean none = (userId != null && userId.indexOf('\0') >= 0) || (roomId != null && roomId.indexOf('\0') >= 0);
+        List<RoomStore.Report> reports = none ? List.of() : store.reports(from, limit, "f".equals(dir), userId, roomId);
+        long total = none ? 0 : store.countReports(userId, roomId);
         List<Object> out = new ArrayList<>();
         for (RoomStore.Report r : reports) {
             Map<String, Object> m = new LinkedHashMap<>();

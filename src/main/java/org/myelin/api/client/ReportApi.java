@@ -68,7 +68,7 @@ public final class ReportApi {
     }
 
     private static String reason(Body b) {
-        String reason = b.optString("reason");
+        String reason = b.optText("reason");
         if (reason != null && reason.codePointCount(0, reason.length()) > MAX_REASON) {
             throw MatrixException.invalidParam("reason must be at most " + MAX_REASON + " characters");
         }
