@@ -87,6 +87,7 @@ public final class Myelin implements AutoCloseable {
     private final AccountService accounts;
     private EphemeralModules ephemeral;
     private Notifier notifier;
+    private Router router;
 
     private Myelin(Config config, Database db, HttpServer http, AccountService accounts) {
         this.config = config;
@@ -205,6 +206,7 @@ public final class Myelin implements AutoCloseable {
             Myelin m = new Myelin(config, s.db(), http, s.accounts());
             m.ephemeral = ephemeral;
             m.notifier = s.notifier();
+            m.router = router;
             return m;
         } catch (Exception | Error e) {
             s.db().close();
@@ -217,6 +219,9 @@ public final class Myelin implements AutoCloseable {
     public Config config() { return config; }
 
     public AccountService accounts() { return accounts; }
+
+    /** The routes this server answers (for tests that walk every endpoint). */
+    public Router router() { return router; }
 
     @Override
     public void close() throws Exception {

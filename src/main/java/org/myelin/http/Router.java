@@ -37,6 +37,10 @@ public final class Router {
     }
 
     private final Node root = new Node();
+    private final List<Route> all = new ArrayList<>();
+
+    /** Every registered route, in registration order (for tests and diagnostics). */
+    public List<Route> routes() { return List.copyOf(all); }
 
     public void add(Route route) {
         Node n = root;
@@ -57,6 +61,7 @@ public final class Router {
         if (n.routes.putIfAbsent(route.method(), route) != null) {
             throw new IllegalStateException("duplicate route " + route.method() + " " + route.template());
         }
+        all.add(route);
     }
 
     public Result find(String method, String rawPath) {
