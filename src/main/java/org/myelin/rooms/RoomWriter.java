@@ -150,24 +150,32 @@ public final class RoomWriter {
         t.put("sender", sender);
         if (!version.roomIdFromCreateEvent()) t.put("room_id", roomId);
         t.set("content", content);
-        t.put("origin_server_ts", System.currentTimeMillis());
+        long ts = System.currentTimeMillis();
         t.put("depth", 1);
         t.putArray("prev_events");
         t.putArray("auth_events");
-        Event event = build(t, version);
-        check(event, version, Map.of());
-        String id = event.roomId();
-        LiveRoom room = new LiveRoom(id, version, Map.of(), StateHead.NONE, List.of(), 0, 0, Map.of());
-        ReentrantLock l = lock(id);
-        l.lock();
-        try {
-            if (store.room(id).isPresent()) throw new MatrixException(400, "M_ROOM_IN_USE", "Room ID already in use");
-            StoredEvent se = persist(room, event, null, new RoomStore.RoomRow(id, version.id(), sender, false,
-                    event.originServerTs()), null);
-            rooms.put(id, room);
-            return se;
-        } finally {
-            l.unlock();
+        // From v12 the room ID is the create event's hash: two rooms created by one user with the same
+        // content in the same millisecond would get the same ID. The later one moves its timestamp on.
+        for (int attempt = 0; ; attempt++) {
+            t.put("origin_server_ts", ts + attempt);
+            Event event = build(t, version);
+            check(event, version, Map.of());
+            String id = event.roomId();
+            LiveRoom room = new LiveRoom(id, version, Map.of(), StateHead.NONE, List.of(), 0, 0, Map.of());
+            ReentrantLock l = lock(id);
+            l.lock();
+            try {
+                if (store.room(id).isPresent()) {
+                    if (version.roomIdFromCreateEvent() && attempt < 100) continue;
+                    throw new MatrixException(400, "M_ROOM_IN_USE", "Room ID already in use");
+                }
+                StoredEvent se = persist(room, event, null, new RoomStore.RoomRow(id, version.id(), sender, false,
+                        event.originServerTs()), null);
+                rooms.put(id, room);
+                return se;
+            } finally {
+                l.unlock();
+            }
         }
     }
 

@@ -129,4 +129,32 @@ class RoomConcurrencyTest {
             assertEquals(created.get(0), dir.str("room_id"));
         }
     }
+
+    /**
+     * One user creating rooms with the same content at once: from room version 12 the room ID is the
+     * create event's hash, so creations in the same millisecond must still get distinct rooms.
+     */
+    @Test
+    void oneUserCreatingIdenticalRoomsAtOnceGetsDistinctRooms() throws Exception {
+        U u = user("crsame");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int round = 0; round < 5; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Resp>> fs = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    fs.add(pool.submit(() -> {
+                        go.await();
+                        return u.c().post(V3 + "/createRoom", map());
+                    }));
+                }
+                go.countDown();
+                for (Future<Resp> f : fs) {
+                    Resp r = f.get(30, TimeUnit.SECONDS);
+                    assertEquals(200, r.status(), r::toString);
+                    assertTrue(ids.add(r.str("room_id")), () -> "room ID given twice: " + r);
+                }
+            }
+        }
+    }
 }
