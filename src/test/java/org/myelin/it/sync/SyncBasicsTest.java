@@ -296,7 +296,9 @@ class SyncBasicsTest {
         assertTrue(ms >= 1450, "returned after " + ms + " ms, before the 1500 ms timeout");
         assertTrue(ms < 4000, "returned after " + ms + " ms");
         assertEquals(0, s.path("rooms").path("join").size(), s::toString);
-        assertEquals(since, s.path("next_batch").asText());
+        // The room-event position has not moved; other streams (presence of unrelated users on this
+        // shared server) may have, which changes the token without giving this user anything.
+        assertEquals(since.split("_")[1], s.path("next_batch").asText().split("_")[1], s::toString);
     }
 
     @Test
