@@ -74,6 +74,21 @@ final class Fixtures {
         return -1;
     }
 
+    /** Lines of the server's log containing needle (e.g. OutOfMemoryError), or -1 if unreadable. */
+    static long logLines(ServerProcess server, String needle) {
+        try (var lines = java.nio.file.Files.lines(server.logFile())) {
+            return lines.filter(l -> l.contains(needle)).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Records server-side failures seen in its log: internal errors (500) and out-of-memory errors. */
+    static void serverErrors(Result r, ServerProcess server) {
+        r.metric("server_internal_errors", logLines(server, "internal error"), "");
+        r.metric("server_out_of_memory_errors", logLines(server, "OutOfMemoryError"), "");
+    }
+
     static String sendPath(String roomId, String txnId) {
         return CLIENT + "/rooms/" + MatrixClient.enc(roomId) + "/send/m.room.message/" + txnId;
     }

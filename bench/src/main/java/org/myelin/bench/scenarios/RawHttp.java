@@ -72,10 +72,20 @@ final class RawHttp implements AutoCloseable {
         return exchange(method, target, token, body == null ? null : MatrixClient.JSON.writeValueAsBytes(body));
     }
 
-    /** One request/response. A connection the server closed is reopened once, for requests sent on a stale one. */
-    synchronized Reply exchange(String method, String target, String token, byte[] body) throws IOException {
+    /** One request/response with a 60 s read timeout. */
+    Reply exchange(String method, String target, String token, byte[] body) throws IOException {
+        return exchange(method, target, token, body, 60_000);
+    }
+
+    /**
+     * One request/response; waiting longer than {@code timeoutMs} for the server fails with a
+     * SocketTimeoutException (and drops the connection). A connection the server closed is reopened
+     * once, for requests sent on a stale one.
+     */
+    synchronized Reply exchange(String method, String target, String token, byte[] body, int timeoutMs) throws IOException {
         boolean fresh = socket == null;
         if (fresh) connect();
+        socket.setSoTimeout(timeoutMs);
         StringBuilder h = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
                 .append(hostHeader).append("\r\n");
         if (token != null) h.append("Authorization: Bearer ").append(token).append("\r\n");
@@ -94,8 +104,8 @@ final class RawHttp implements AutoCloseable {
             return readResponse();
         } catch (IOException e) {
             closeQuietly();
-            if (fresh || closed) throw e;
-            return exchange(method, target, token, body);
+            if (fresh || closed || e instanceof java.net.SocketTimeoutException) throw e;
+            return exchange(method, target, token, body, timeoutMs);
         }
     }
 

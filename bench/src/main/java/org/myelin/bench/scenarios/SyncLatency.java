@@ -169,13 +169,15 @@ public final class SyncLatency implements Scenario {
             r.latencies("send_request_to_delivery", fromRequest.snapshot(), null, null);
             r.metric("sends", last - first, "");
             r.metric("deliveries", delivered, "");
-            r.metric("deliveries_missing", expected - delivered, "", 0.0, null);
+            r.metric("deliveries_missing", expected - delivered, "");
+            r.throughput("delivered_share", expected == 0 ? 0 : (double) delivered / expected, "", 1.0);
             r.metric("deliveries_before_send_response", beforeResponse, "");
             r.metric("sync_responses_per_s", responses / seconds, "1/s");
             r.metric("sync_responses_without_probe_share", responses == 0 ? 0 : 1.0 - (double) probes / responses, "");
             r.metric("db_statements_per_sync_response", responses == 0 ? 0 : (double) stmts / responses, "");
             r.metric("send_errors", sendErrors.get(), "");
             r.metric("sync_errors", loops.errors(), "");
+            Fixtures.serverErrors(r, server);
             for (String e : loops.errorSamples()) r.note("sync error: " + e);
             r.metric("server_rss_after", server.rssKb() / 1024.0, "MB");
             return r;

@@ -73,7 +73,7 @@ final class SyncLoops implements AutoCloseable {
             waiting.incrementAndGet();
             RawHttp.Reply rep;
             try {
-                rep = conns[c].exchange("GET", target, token, null);
+                rep = conns[c].exchange("GET", target, token, null, (int) Math.min(Integer.MAX_VALUE, timeoutMs + 60_000));
             } catch (Exception e) {
                 waiting.decrementAndGet();
                 if (stopping) return;
@@ -129,7 +129,8 @@ final class SyncLoops implements AutoCloseable {
     public void close() throws InterruptedException {
         stopping = true;
         for (RawHttp c : conns) c.close();
-        for (Thread t : threads) t.join(10_000);
+        long deadline = System.currentTimeMillis() + 10_000;
+        for (Thread t : threads) t.join(Math.max(1, deadline - System.currentTimeMillis()));
     }
 
     /** Each m.room.message in rooms.join timelines, as (room ID, event) pairs, to the consumer. */

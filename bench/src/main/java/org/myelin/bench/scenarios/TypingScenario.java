@@ -186,13 +186,15 @@ public final class TypingScenario implements Scenario {
             r.latencies("delivery", s, null, 25.0);
             r.metric("typing_changes", measuredToggles, "");
             r.metric("deliveries", delivered, "");
-            r.metric("deliveries_missing", expected - delivered, "", 0.0, null);
+            r.metric("deliveries_missing", expected - delivered, "");
+            r.throughput("delivered_share", expected == 0 ? 0 : (double) delivered / expected, "", 1.0);
             r.metric("deliveries_before_typing_response", beforeResponse, "");
             r.metric("sync_responses_per_s", responses / seconds, "1/s");
             r.metric("db_statements_during_run", stmts, "");
             r.metric("db_statements_per_sync_response", responses == 0 ? 0 : (double) stmts / responses, "");
             r.metric("typing_errors", errors.get(), "");
             r.metric("sync_errors", loops.errors(), "");
+            Fixtures.serverErrors(r, server);
             for (String e : errorSamples) r.note("typing error: " + e);
             for (String e : loops.errorSamples()) r.note("sync error: " + e);
 
@@ -206,7 +208,7 @@ public final class TypingScenario implements Scenario {
             }
             long isolatedStmts = Fixtures.statements(client) - i0;
             for (RawHttp c : conns) c.close();
-            r.metric("db_statements_per_typing_request", (double) isolatedStmts / isolated, "", 0.0, null);
+            r.metric("db_statements_per_typing_request", (double) isolatedStmts / isolated, "");
             r.metric("server_rss_after", server.rssKb() / 1024.0, "MB");
             return r;
         } finally {
