@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        ServeCommand direct = ServeCommand.fromPlainArgs(args);
+        if (direct != null) {
+            int code = direct.call();
+            if (code != 0) System.exit(code);
+            return;
+        }
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) System.exit(code);
     }

@@ -75,6 +75,7 @@ import org.myelin.users.UserInteractiveAuth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One running homeserver: storage, services and the HTTP server, wired by hand (no DI framework:
@@ -154,7 +155,24 @@ public final class Myelin implements AutoCloseable {
     }
 
     public static Myelin start(Config config) throws Exception {
-        Services s = openServices(config);
+        HttpServer http = new HttpServer(config);
+        CompletableFuture<Void> httpStarted = new CompletableFuture<>();
+        Thread.ofPlatform().name("myelin-http-start").daemon().start(() -> {
+            try {
+                org.myelin.http.Json.warmUp();
+                http.startWithoutListening();
+                httpStarted.complete(null);
+            } catch (Throwable t) {
+                httpStarted.completeExceptionally(t);
+            }
+        });
+        Services s;
+        try {
+            s = openServices(config);
+        } catch (RuntimeException | Error e) {
+            stopQuietly(http, httpStarted);
+            throw e;
+        }
         try {
             Router router = new Router();
             Routes routes = new Routes(router);
@@ -201,16 +219,36 @@ public final class Myelin implements AutoCloseable {
             }));
             new ServerNoticesAdminApi(notices, s.accounts()).register(routes);
 
-            HttpServer http = new HttpServer(config, router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));
-            http.start();
+            awaitStarted(httpStarted);
+            http.listen(router, s.tokens()::authenticate, new RateLimiter(config.rateLimiting()));
             Myelin m = new Myelin(config, s.db(), http, s.accounts());
             m.ephemeral = ephemeral;
             m.notifier = s.notifier();
             m.router = router;
             return m;
         } catch (Exception | Error e) {
+            stopQuietly(http, httpStarted);
             s.db().close();
             throw e;
+        }
+    }
+
+    private static void awaitStarted(CompletableFuture<Void> started) throws Exception {
+        try {
+            started.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) throw ex;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    private static void stopQuietly(HttpServer http, CompletableFuture<Void> started) {
+        try {
+            started.handle((ok, failed) -> null).get();
+            http.stop();
+        } catch (Exception ignored) {
+            // Start-up is failing already; the first error is the one to report.
         }
     }
 

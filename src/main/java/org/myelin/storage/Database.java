@@ -52,6 +52,7 @@ public final class Database implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ConfigException("cannot create data_dir " + file.getParent() + ": " + e.getMessage());
         }
+        SqliteNativeLibrary.useCachedCopy(config.dataDir());
         String url = "jdbc:sqlite:" + file;
         HikariDataSource w = pool("myelin-sqlite-writer", url, sqliteProps(false), 1, false);
         HikariDataSource r = pool("myelin-sqlite-reader", url, sqliteProps(true),

@@ -68,14 +68,11 @@ public final class AccountService {
     public boolean checkPassword(String userId, String password) {
         Optional<UserRow> u = store.user(userId);
         if (u.isEmpty() || u.get().deactivated() || u.get().passwordHash() == null) {
-            // Spend comparable time so that a timing probe cannot tell unknown users from wrong passwords.
-            PasswordHasher.verify(password, DUMMY_HASH);
+            PasswordHasher.verifyNothing(password);
             return false;
         }
         return PasswordHasher.verify(password, u.get().passwordHash());
     }
-
-    private static final String DUMMY_HASH = PasswordHasher.hash("not-a-real-password");
 
     public TokenService.Issued loginWithPassword(String userId, String password, DeviceRequest device) {
         Optional<UserRow> u = store.user(userId);

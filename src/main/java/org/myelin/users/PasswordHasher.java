@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 /**
  * Argon2id password hashes in the PHC string format ($argon2id$v=19$m=..,t=..,p=..$salt$hash).
@@ -21,7 +22,27 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
+    /**
+     * Each derivation holds MEMORY_KIB of heap while it runs; without a cap, a burst of logins
+     * multiplies that (8 concurrent logins peaked near 600 MB RSS). More derivations than cores
+     * would not finish sooner anyway, so the extra ones wait their turn.
+     */
+    private static final Semaphore SLOTS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+
     private PasswordHasher() {}
+
+    /**
+     * Spends the time of one verification on a hash that matches nothing, so that a timing probe
+     * cannot tell unknown users from wrong passwords. The hash is made on first use, not at class
+     * load: it takes 19 MiB of heap that an idle server would otherwise keep committed.
+     */
+    public static void verifyNothing(String password) {
+        verify(password == null ? "" : password, Dummy.HASH);
+    }
+
+    private static final class Dummy {
+        static final String HASH = hash("not-a-real-password");
+    }
 
     public static String hash(String password) {
         byte[] salt = new byte[16];
@@ -57,6 +78,15 @@ public final class PasswordHasher {
     }
 
     private static byte[] derive(String password, byte[] salt, int memKib, int iterations, int lanes, int len) {
+        SLOTS.acquireUninterruptibly();
+        try {
+            return deriveNow(password, salt, memKib, iterations, lanes, len);
+        } finally {
+            SLOTS.release();
+        }
+    }
+
+    private static byte[] deriveNow(String password, byte[] salt, int memKib, int iterations, int lanes, int len) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memKib)

@@ -3,6 +3,7 @@ package org.myelin.it.foundation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.Main;
+import org.myelin.cli.ServeCommand;
 import org.myelin.Myelin;
 import org.myelin.config.Config;
 import org.myelin.config.ConfigLoader;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +122,19 @@ class CliTest {
         Run missing = run("serve", "--config", dir.resolve("missing.yaml").toString());
         assertEquals(2, missing.code(), missing::toString);
         assertEquals(1, missing.err().strip().lines().count(), missing::toString);
+    }
+
+    @Test
+    void plainServeArgumentsSkipPicocliAndEverythingElseGoesThroughIt() {
+        assertNull(ServeCommand.fromPlainArgs(new String[] {"serve"}).configFile());
+        assertEquals(Path.of("a.yaml"), ServeCommand.fromPlainArgs(new String[] {"serve", "-c", "a.yaml"}).configFile());
+        assertEquals(Path.of("a.yaml"), ServeCommand.fromPlainArgs(new String[] {"serve", "--config", "a.yaml"}).configFile());
+        assertEquals(Path.of("a.yaml"), ServeCommand.fromPlainArgs(new String[] {"serve", "--config=a.yaml"}).configFile());
+        for (String[] other : new String[][] {{}, {"--version"}, {"serve", "--help"}, {"serve", "-h"}, {"serve", "--config"},
+                {"serve", "--config="}, {"serve", "-c", "--help"}, {"serve", "-c", "a", "b"}, {"serve", "--nope"},
+                {"register-user", "--user", "x"}, {"serve", "-c", "bad\u0000path"}}) {
+            assertNull(ServeCommand.fromPlainArgs(other), String.join(" ", other));
+        }
     }
 
     @Test

@@ -72,6 +72,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedWithItsPath() {
+        yamlFails("server_name: a.org\nserver_name: b.org\n", "'server_name' is given twice");
+        yamlFails("rate_limiting:\n  enabled: true\n  enabled: false\n", "'rate_limiting.enabled' is given twice");
+    }
+
+    @Test
+    void yamlScalarsKeepTheirTypes() throws Exception {
+        Config c = yaml("""
+                database_pool_size: 12
+                rate_limiting: { login: { per_second: 0.25, burst: 3 } }
+                moderation: { policy_rooms: ["!a:example.org", "!b:example.org"] }
+                registration: { enabled: false }
+                """);
+        assertEquals(12, c.databasePoolSize());
+        assertFalse(c.registration().enabled());
+        assertEquals(java.util.List.of("!a:example.org", "!b:example.org"), c.moderation().policyRooms());
+        yamlFails("database_pool_size: \"12\"\n", "database_pool_size");
+        yamlFails("listen: [1, 2]\n", "listen");
+        yamlFails("- just\n- a list\n", "mapping");
+        yamlFails("server_name: [unclosed\n", "cannot read config");
+    }
+
+    @Test
     void fullYaml() throws Exception {
         Config c = yaml("""
                 server_name: example.org
