@@ -27,11 +27,13 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource writer;
     private final HikariDataSource reader;
+    private final SqliteCheckpointer checkpointer;
 
-    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
+    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader, SqliteCheckpointer checkpointer) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
+        this.checkpointer = checkpointer;
     }
 
     public static Database open(Config config) {
@@ -54,10 +56,13 @@ public final class Database implements AutoCloseable {
         }
         SqliteNativeLibrary.useCachedCopy(config.dataDir());
         String url = "jdbc:sqlite:" + file;
-        HikariDataSource w = pool("myelin-sqlite-writer", url, sqliteProps(false), 1, false);
+        HikariDataSource w = pool("myelin-sqlite-writer", url, sqliteProps(false), 1, false,
+                "PRAGMA wal_autocheckpoint=" + SqliteCheckpointer.WRITER_AUTOCHECKPOINT_PAGES);
         HikariDataSource r = pool("myelin-sqlite-reader", url, sqliteProps(true),
-                Math.max(2, Math.min(config.databasePoolSize(), 8)), true);
-        return new Database(Dialect.SQLITE, w, r);
+                Math.max(2, Math.min(config.databasePoolSize(), 8)), true, null);
+        SqliteCheckpointer checkpointer = new SqliteCheckpointer(url, sqliteProps(false), 200);
+        org.myelin.metrics.Metrics.gauge("myelin_sqlite_wal_frames_checkpointed", checkpointer::framesCheckpointed);
+        return new Database(Dialect.SQLITE, w, r, checkpointer);
     }
 
     private static Properties sqliteProps(boolean readOnly) {
@@ -97,12 +102,14 @@ public final class Database implements AutoCloseable {
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
         String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "myelin" : uri.getPath().substring(1);
         String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
-        HikariDataSource ds = pool("myelin-pg", url, p, config.databasePoolSize(), false);
-        return new Database(Dialect.POSTGRES, ds, ds);
+        HikariDataSource ds = pool("myelin-pg", url, p, config.databasePoolSize(), false, null);
+        return new Database(Dialect.POSTGRES, ds, ds, null);
     }
 
-    private static HikariDataSource pool(String name, String url, Properties props, int size, boolean readOnly) {
+    private static HikariDataSource pool(String name, String url, Properties props, int size, boolean readOnly,
+                                         String initSql) {
         HikariConfig hc = new HikariConfig();
+        if (initSql != null) hc.setConnectionInitSql(initSql);
         hc.setPoolName(name);
         hc.setJdbcUrl(url);
         hc.setDataSourceProperties(props);
@@ -116,6 +123,9 @@ public final class Database implements AutoCloseable {
     }
 
     public Dialect dialect() { return dialect; }
+
+    /** Frames copied back by the last background checkpoint (SQLite; 0 on PostgreSQL). */
+    long walFramesCheckpointed() { return checkpointer == null ? 0 : checkpointer.framesCheckpointed(); }
 
     /** Runs work in one transaction on the writer; commits on success, rolls back on any exception. */
     public <T> T write(SqlFunction<T> work) {
@@ -155,6 +165,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) checkpointer.close();
         if (dialect == Dialect.SQLITE) {
             try (Connection c = writer.getConnection(); var st = c.createStatement()) {
                 st.execute("PRAGMA optimize");
