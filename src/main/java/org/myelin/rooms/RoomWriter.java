@@ -12,6 +12,7 @@ import org.myelin.core.rooms.AuthEventSelection;
 import org.myelin.core.rooms.AuthFailure;
 import org.myelin.core.rooms.AuthRules;
 import org.myelin.core.rooms.JoinedElsewhere;
+import org.myelin.core.rooms.RoomPermissions;
 import org.myelin.core.rooms.RoomVersion;
 import org.myelin.http.Json;
 import org.myelin.http.MatrixException;
@@ -238,11 +239,27 @@ public final class RoomWriter {
             } catch (AuthFailure f) {
                 throw MatrixException.forbidden(f.getMessage());
             }
+            if (t.redacts() != null) checkRedaction(roomId, t, checkState, v);
             result = persist(room, event, txn, null, t.redacts());
         } finally {
             l.unlock();
         }
         return result;
+    }
+
+    /**
+     * The Client-Server API's rule for redactions (one's own events, or anyone's with the redact
+     * level; from v3 the auth rules leave this to the sending server). Decided here, under the room
+     * lock and against the state the redaction is authorised against: decided before the lock, a
+     * power level change committed in between would be ignored. The target was just looked up by
+     * the handler, so it comes from the event cache.
+     */
+    private void checkRedaction(String roomId, EventTemplate t, Map<StateKey, Event> state, RoomVersion v) {
+        Event original = events.byId(t.redacts()).map(StoredEvent::event).filter(e -> roomId.equals(e.roomId()))
+                .orElseThrow(() -> MatrixException.notFound("Event not found"));
+        if (!RoomPermissions.of(state, v).canRedact(t.sender(), original.sender())) {
+            throw MatrixException.forbidden("You may only redact your own events");
+        }
     }
 
     /** Hashes, identifies and signs a PDU; content canonical JSON cannot express (an unpaired surrogate) is the client's error. */

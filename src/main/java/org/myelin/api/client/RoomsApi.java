@@ -11,7 +11,6 @@ import org.myelin.http.RateLimiter;
 import org.myelin.http.Req;
 import org.myelin.rooms.ClientEvents;
 import org.myelin.rooms.EventTemplate;
-import org.myelin.rooms.LiveRoom;
 import org.myelin.rooms.RoomAliases;
 import org.myelin.rooms.RoomService;
 import org.myelin.rooms.RoomVisibility;
@@ -212,16 +211,15 @@ public final class RoomsApi {
                 new TxnKey(req.userId(), req.auth().deviceId(), TxnIds.redact(roomId, req.param("txnId"))));
     }
 
-    /** Redacts target, an event of this room the user can see: their own, or anyone's with the redact level. */
+    /**
+     * Redacts target, an event of this room the user can see. Whether they may (their own event, or
+     * anyone's with the redact level) is decided by the room's writer, under the room lock.
+     */
     private Object redaction(Req req, String roomId, String target, ObjectNode content, TxnKey txn) {
-        LiveRoom room = rooms.writer().requireRoom(roomId);
-        StoredEvent t = rooms.writer().events().byId(target).filter(e -> roomId.equals(e.event().roomId()))
+        rooms.writer().requireRoom(roomId);
+        rooms.writer().events().byId(target).filter(e -> roomId.equals(e.event().roomId()))
                 .filter(e -> visibility.canSee(req.userId(), e))
                 .orElseThrow(() -> MatrixException.notFound("Event not found"));
-        var auth = rooms.authState(room, req.userId());
-        if (!t.event().sender().equals(req.userId()) && auth.powerLevels().userLevel(req.userId()) < auth.powerLevels().redact()) {
-            throw MatrixException.forbidden("You may only redact your own events");
-        }
         var se = rooms.send(roomId, new EventTemplate("m.room.redaction", null, req.userId(), content, target), txn);
         return Map.of("event_id", se.event().eventId());
     }

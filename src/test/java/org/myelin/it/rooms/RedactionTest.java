@@ -93,6 +93,39 @@ class RedactionTest {
         redactOk(bob, room, msg);
     }
 
+    /** Sets one user's level in the room's power levels, keeping the rest. */
+    static String setLevel(U admin, String roomId, String userId, int level) {
+        var pl = (com.fasterxml.jackson.databind.node.ObjectNode) RoomFx.getState(admin, roomId, "m.room.power_levels", "").deepCopy();
+        pl.withObjectProperty("users").put(userId, level);
+        return setState(admin, roomId, "m.room.power_levels", "", pl);
+    }
+
+    @Test
+    void demotedModeratorMayRedactOnlyTheirOwnEvents() {
+        String room = publicRoom(alice);
+        join(bob, room);
+        join(carol, room);
+        setLevel(alice, room, bob.id(), 50);
+        String first = send(carol, room, "first");
+        String second = send(carol, room, "second");
+        String bobs = send(bob, room, "bob's");
+        String t = txn();
+        String before = ok(redact(bob, room, first, t, map())).path("event_id").asText();
+
+        setLevel(alice, room, bob.id(), 0);
+        forbidden(redact(bob, room, second, txn(), map()));
+        forbidden(bob.put(room(room) + "/send/m.room.redaction/" + txn(), map("redacts", second)));
+        assertEquals("second", getEvent(alice, room, second).path("content").path("body").asText());
+        // A retry of the redaction accepted before the demotion is the same transaction, not a new decision.
+        assertEquals(before, ok(redact(bob, room, first, t, map())).path("event_id").asText());
+        // Own events stay redactable without the redact level.
+        redactOk(bob, room, bobs);
+        assertTrue(getEvent(alice, room, bobs).path("content").isEmpty());
+
+        setLevel(alice, room, bob.id(), 50);
+        redactOk(bob, room, second);
+    }
+
     @Test
     void nonMemberCannotRedact() {
         String room = publicRoom(alice);

@@ -58,6 +58,59 @@ class RoomConcurrencyTest {
     }
 
     /**
+     * A redaction of another user's event racing a change of its sender's power: it is decided
+     * against the state it follows in the room. Accepted, it comes before a demotion (or after a
+     * promotion) in the room's order; it is never accepted on a level the sender no longer had.
+     */
+    @Test
+    void redactionRacingAPowerChangeIsDecidedAgainstTheStateItFollows() throws Exception {
+        U admin = user("crred-admin");
+        U mod = user("crred-mod");
+        U other = user("crred-other");
+        String roomId = createRoom(admin, map("preset", "public_chat"));
+        join(mod, roomId);
+        join(other, roomId);
+        for (int round = 0; round < 16; round++) {
+            boolean demote = round % 2 == 0;
+            RedactionTest.setLevel(admin, roomId, mod.id(), demote ? 50 : 0);
+            String target = send(other, roomId, "r" + round);
+            var pl = (com.fasterxml.jackson.databind.node.ObjectNode) getState(admin, roomId, "m.room.power_levels", "").deepCopy();
+            pl.withObjectProperty("users").put(mod.id(), demote ? 0 : 50);
+            CountDownLatch go = new CountDownLatch(1);
+            Resp redaction;
+            Resp change;
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<Resp> r = pool.submit(() -> {
+                    go.await();
+                    return mod.c().put(room(roomId) + "/redact/" + enc(target) + "/" + txn(), map());
+                });
+                // Staggered, so that the change lands before, during and after the redaction.
+                long delay = round / 2 % 4;
+                Future<Resp> c = pool.submit(() -> {
+                    go.await();
+                    Thread.sleep(delay);
+                    return admin.c().put(state(roomId, "m.room.power_levels", ""), pl);
+                });
+                go.countDown();
+                redaction = noServerError("redact", r.get(30, TimeUnit.SECONDS));
+                change = noServerError("power levels", c.get(30, TimeUnit.SECONDS));
+            }
+            String changeId = ok(change).path("event_id").asText();
+            if (redaction.status() != 200) {
+                forbidden(redaction);
+                continue;
+            }
+            String redactionId = redaction.str("event_id");
+            List<String> order = timeline(roomId).stream().map(Stored::eventId).toList();
+            int r = order.indexOf(redactionId);
+            int c = order.indexOf(changeId);
+            assertTrue(r >= 0 && c >= 0, order::toString);
+            if (demote) assertTrue(r < c, "redaction accepted after the sender's demotion, round " + round);
+            else assertTrue(r > c, "redaction accepted before the sender's promotion, round " + round);
+        }
+    }
+
+    /**
      * The first use of a (type, state_key) in several rooms at once interns it once; on PostgreSQL
      * the parallel transactions must not fail on the unique constraint.
      */
