@@ -443,10 +443,10 @@ public final class RoomService {
     }
 
     /**
-     * A room whose creation failed part-way is left by its creator and its new alias freed, so the
-     * failed request leaves nothing the user can see. Failures here must not hide the original error.
+     * A room whose creation (or upgrade) failed part-way is left by its creator and its new alias
+     * freed, so the failed request leaves nothing the user can see. Failures here must not hide the original error.
      */
-    private void abandon(String roomId, String creator, String alias) {
+    void abandon(String roomId, String creator, String alias) {
         try {
             if (alias != null) store.deleteAlias(alias);
             if ("join".equals(membershipOf(roomId, creator))) {

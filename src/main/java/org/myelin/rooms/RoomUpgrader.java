@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.myelin.core.events.Event;
 import org.myelin.core.events.StateKey;
+import org.myelin.core.json.StrictCanonicalJson;
 import org.myelin.core.rooms.AuthState;
 import org.myelin.core.rooms.PowerLevels;
 import org.myelin.core.rooms.RoomCreators;
@@ -27,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Room upgrades (spec module "Room Upgrades", server behaviour): a replacement room whose create
  * event names its predecessor, the transferable state copied, power levels carried over (creators
- * taken out of them for v12), local aliases, the canonical alias and the directory listing moved,
- * pending invites re-issued and bans kept, then the tombstone in the old room and the old room's
+ * taken out of them for v12) and bans kept; then the tombstone in the old room; then local aliases,
+ * the canonical alias and the directory listing moved, pending invites re-issued and the old room's
  * power levels raised so that ordinary members can no longer talk or invite there.
  */
 public final class RoomUpgrader {
@@ -87,15 +88,21 @@ public final class RoomUpgrader {
             if (oldPl.userLevel(userId) < oldPl.eventLevel("m.room.tombstone", true)) {
                 throw MatrixException.forbidden("You do not have permission to upgrade this room");
             }
-            String replacement = doUpgrade(userId, old, auth, newVersion, additionalCreators);
-            recent.put(key, replacement);
-            return replacement;
+            return doUpgrade(userId, old, auth, newVersion, additionalCreators, key);
         } finally {
             lock.unlock();
         }
     }
 
-    private String doUpgrade(String userId, LiveRoom old, AuthState auth, RoomVersion newVersion, List<String> additional) {
+    /**
+     * Everything that can be checked is checked before the replacement room exists. The tombstone in
+     * the old room is the commit point: until it is sent, a failure only abandons the new room (the
+     * user leaves it; nothing in the old room, the aliases or the directory has changed); after it,
+     * the remaining steps are each complete or absent, so the old room always points to a room that
+     * has its state, and a retry returns that room rather than making another.
+     */
+    private String doUpgrade(String userId, LiveRoom old, AuthState auth, RoomVersion newVersion, List<String> additional,
+                             String retryKey) {
         String oldRoomId = old.roomId();
         RoomVersion oldVersion = old.version();
         Event oldCreate = auth.createEvent();
@@ -127,7 +134,7 @@ public final class RoomUpgrader {
             }
         }
 
-        // 1. The replacement room's create event.
+        // The replacement room's create event and power levels, checked before anything is created.
         Set<String> creators = new LinkedHashSet<>();
         creators.add(userId);
         ObjectNode create = Json.object();
@@ -151,12 +158,6 @@ public final class RoomUpgrader {
             }
             if (arr.isEmpty()) create.remove("additional_creators");
         }
-        String newRoomId = newVersion.roomIdFromCreateEvent() ? null : "!" + Secrets.alnum(18) + ":" + rooms.serverName();
-        StoredEvent created = writer.create(newRoomId, newVersion, userId, create);
-        newRoomId = created.event().roomId();
-
-        // 2. The upgrading user joins, then the power levels (raised for the user while copying if needed).
-        rooms.join(newRoomId, userId, null, false);
         Event oldPlEvent = auth.powerLevelsEvent();
         ObjectNode finalPl = carriedPowerLevels(oldPlEvent == null ? null : oldPlEvent.content(), auth, oldVersion,
                 newVersion, creators);
@@ -172,40 +173,83 @@ public final class RoomUpgrader {
             initialPl = finalPl.deepCopy();
             users(initialPl).put(userId, needed);
         }
-        send(newRoomId, userId, "m.room.power_levels", "", initialPl);
+        checkCarriable("m.room.power_levels", finalPl, newVersion);
+        checkCarriable("m.room.power_levels", initialPl, newVersion);
+        for (Event e : copied) checkCarriable(e.type(), e.content(), newVersion);
 
-        // 3. Transferable state.
-        for (Event e : copied) send(newRoomId, userId, e.type(), e.stateKey(), e.content().deepCopy());
+        // 1. The replacement room, with the upgrading user joined and its state; bans are kept from
+        // the start, so that nobody they keep out can join in between.
+        String newRoomId = newVersion.roomIdFromCreateEvent() ? null : "!" + Secrets.alnum(18) + ":" + rooms.serverName();
+        StoredEvent created = writer.create(newRoomId, newVersion, userId, create);
+        newRoomId = created.event().roomId();
+        try {
+            rooms.join(newRoomId, userId, null, false);
+            send(newRoomId, userId, "m.room.power_levels", "", initialPl);
+            for (Event e : copied) send(newRoomId, userId, e.type(), e.stateKey(), e.content().deepCopy());
+            final String target = newRoomId;
+            for (String[] ban : bans) tryTo(() -> rooms.ban(target, userId, ban[0], ban[1]));
 
-        // 4. Local aliases, the canonical alias and the directory listing move to the new room.
+            // 2. The tombstone: checked once more by the old room's writer against its state now, since
+            // the user's power may have changed since the check above.
+            ObjectNode tombstone = Json.object();
+            tombstone.put("body", "This room has been replaced");
+            tombstone.put("replacement_room", newRoomId);
+            send(oldRoomId, userId, "m.room.tombstone", "", tombstone);
+        } catch (RuntimeException e) {
+            rooms.abandon(newRoomId, userId, null);
+            throw e;
+        }
+        recent.put(retryKey, newRoomId);
+
+        // 3. Local aliases (in one transaction), the canonical alias and the directory listing move to
+        // the new room. The new room is listed before the old one is unlisted: a failure in between
+        // leaves both listed, with the old one tombstoned, rather than neither.
         store.moveAliases(oldRoomId, newRoomId);
+        final String target = newRoomId;
         if (canonicalAlias != null) {
             ObjectNode moved = directory.withoutAliases(canonicalAlias.content(), newRoomId);
             if (moved.has("alias") || moved.has("alt_aliases")) {
-                send(newRoomId, userId, "m.room.canonical_alias", "", moved);
+                tryTo(() -> send(target, userId, "m.room.canonical_alias", "", moved));
             }
             if (directory.maySendState(oldRoomId, userId, "m.room.canonical_alias")) {
                 tryTo(() -> rooms.send(oldRoomId, EventTemplate.state("m.room.canonical_alias", "", userId, Json.object()), null));
             }
         }
         if (store.room(oldRoomId).map(RoomStore.RoomRow::isPublic).orElse(false)) {
-            store.setPublic(oldRoomId, false);
             store.setPublic(newRoomId, true);
+            store.setPublic(oldRoomId, false);
         }
 
-        // 5. Pending invites are re-issued and bans kept, so the upgrade neither drops nor lets in anyone.
-        final String target = newRoomId;
+        // 4. Pending invites are re-issued, so the upgrade neither drops nor lets in anyone; then the
+        // user's level goes back to what was carried over.
         for (String[] inv : invites) tryTo(() -> rooms.invite(target, userId, inv[0], null, !inv[1].isEmpty()));
-        for (String[] ban : bans) tryTo(() -> rooms.ban(target, userId, ban[0], ban[1]));
-        if (raised) send(newRoomId, userId, "m.room.power_levels", "", finalPl);
+        if (raised) {
+            final ObjectNode pl = finalPl;
+            tryTo(() -> send(target, userId, "m.room.power_levels", "", pl));
+        }
 
-        // 6. The tombstone, then restrict the old room.
-        ObjectNode tombstone = Json.object();
-        tombstone.put("body", "This room has been replaced");
-        tombstone.put("replacement_room", newRoomId);
-        send(oldRoomId, userId, "m.room.tombstone", "", tombstone);
+        // 5. Restrict the old room.
         restrictOldRoom(old, userId);
         return newRoomId;
+    }
+
+    /**
+     * State the replacement room would refuse is refused before it exists (400 M_BAD_JSON): the
+     * values stricter room versions forbid, and power levels the new version cannot hold.
+     */
+    private static void checkCarriable(String type, ObjectNode content, RoomVersion newVersion) {
+        if (newVersion.strictCanonicalJson()) {
+            StrictCanonicalJson.violation(content).ifPresent(msg -> {
+                throw MatrixException.badJson("The room's " + type + " cannot be carried into room version "
+                        + newVersion.id() + ": " + msg);
+            });
+        }
+        if (type.equals("m.room.power_levels")) {
+            PowerLevels.validate(content, newVersion).ifPresent(msg -> {
+                throw MatrixException.badJson("The room's power levels cannot be carried into room version "
+                        + newVersion.id() + ": " + msg);
+            });
+        }
     }
 
     private void send(String roomId, String sender, String type, String stateKey, ObjectNode content) {

@@ -126,6 +126,8 @@ final class DirectoryFx {
         return ok(u.get(room(roomId) + "/state/" + enc(type) + "/" + enc(stateKey) + "?format=event"));
     }
 
+    static List<String> joinedRooms(U u) { return texts(ok(u.get(V3 + "/joined_rooms")).path("joined_rooms")); }
+
     static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.isNull() ? null : n.asText()));

@@ -229,6 +229,142 @@ class DirectoryRoomUpgradeTest {
         assertEquals(null, stateContent(owner, old, "m.room.tombstone", ""));
     }
 
+    @Test
+    void userWithoutTombstonePowerGets403AndNothingIsCreated() {
+        U owner = user("upnp-owner");
+        U member = user("upnp-member");
+        String local = "upnp" + System.nanoTime();
+        String alias = "#" + local + ":" + serverName();
+        String old = createRoom(owner, map("preset", "public_chat", "room_version", "11", "visibility", "public",
+                "room_alias_name", local));
+        join(member, old);
+        List<String> before = joinedRooms(member);
+        err(member.post(room(old) + "/upgrade", map("new_version", "12")), 403, "M_FORBIDDEN");
+        assertEquals(before, joinedRooms(member));
+        assertEquals(null, stateContent(owner, old, "m.room.tombstone", ""));
+        assertEquals(old, ok(owner.get(alias(alias))).path("room_id").asText());
+        assertEquals("public", ok(owner.get(V3 + "/directory/list/room/" + enc(old))).path("visibility").asText());
+    }
+
+    @Test
+    void unsupportedVersionGets400AndNothingIsCreated() {
+        U owner = user("upuv-owner");
+        String old = createRoom(owner, map("room_version", "11"));
+        List<String> before = joinedRooms(owner);
+        err(owner.post(room(old) + "/upgrade", map("new_version", "999")), 400, "M_UNSUPPORTED_ROOM_VERSION");
+        err(owner.post(room(old) + "/upgrade", map("new_version", "")), 400, "M_UNSUPPORTED_ROOM_VERSION");
+        assertEquals(before, joinedRooms(owner));
+        assertEquals(null, stateContent(owner, old, "m.room.tombstone", ""));
+    }
+
+    /** Room version 5 allows integers beyond 2^53 in content; version 6 and later refuse them. */
+    @Test
+    void stateTheNewVersionCannotHoldIsRefusedBeforeAnythingIsCreated() {
+        U owner = user("upbig-owner");
+        String old = createRoom(owner, map("room_version", "5", "topic", "old"));
+        setState(owner, old, "m.room.topic", "", map("topic", "big", "n", new java.math.BigInteger("9007199254740993")));
+        List<String> before = joinedRooms(owner);
+        err(owner.post(room(old) + "/upgrade", map("new_version", "11")), 400, "M_BAD_JSON");
+        assertEquals(before, joinedRooms(owner));
+        assertEquals(null, stateContent(owner, old, "m.room.tombstone", ""));
+        // Once the state is fixed, the upgrade goes through.
+        setState(owner, old, "m.room.topic", "", map("topic", "fixed"));
+        String repl = upgrade(owner, old, "11");
+        assertEquals("fixed", stateContent(owner, repl, "m.room.topic", "").path("topic").asText());
+    }
+
+    @Test
+    void successfulUpgradeMovesEveryLocalAliasAndTheListing() {
+        U owner = user("upal-owner");
+        String local = "upal" + System.nanoTime();
+        String alias = "#" + local + ":" + serverName();
+        String extra = newAlias("upal-extra");
+        String old = createRoom(owner, map("preset", "public_chat", "room_version", "11", "visibility", "public",
+                "room_alias_name", local));
+        ok(owner.put(alias(extra), map("room_id", old)));
+        setState(owner, old, "m.room.canonical_alias", "", map("alias", alias, "alt_aliases", List.of(extra)));
+        String repl = upgrade(owner, old, "12");
+        assertEquals(repl, ok(owner.get(alias(alias))).path("room_id").asText());
+        assertEquals(repl, ok(owner.get(alias(extra))).path("room_id").asText());
+        JsonNode ca = stateContent(owner, repl, "m.room.canonical_alias", "");
+        assertEquals(alias, ca.path("alias").asText(), ca::toString);
+        assertEquals(List.of(extra), texts(ca.path("alt_aliases")), ca::toString);
+        assertEquals("public", ok(owner.get(V3 + "/directory/list/room/" + enc(repl))).path("visibility").asText());
+        assertEquals("private", ok(owner.get(V3 + "/directory/list/room/" + enc(old))).path("visibility").asText());
+        assertEquals(repl, stateContent(owner, old, "m.room.tombstone", "").path("replacement_room").asText());
+        assertTrue(joinedRooms(owner).contains(repl));
+    }
+
+    /**
+     * An upgrade racing the demotion of the user upgrading: the tombstone is the commit point, so
+     * either the upgrade completes (tombstone, aliases and listing moved) or it is refused and leaves
+     * nothing: no tombstone, the user in no new room, aliases and listing where they were.
+     */
+    @Test
+    void upgradeRacingTheUpgradersDemotionIsAllOrNothing() throws Exception {
+        U owner = user("uprace-owner");
+        U mod = user("uprace-mod");
+        int done = 0;
+        int abandoned = 0;
+        for (int round = 0; round < 8; round++) {
+            String local = "uprace" + System.nanoTime();
+            String alias = "#" + local + ":" + serverName();
+            String old = createRoom(owner, map("preset", "public_chat", "room_version", "11", "visibility", "public",
+                    "room_alias_name", local, "name", "race " + round));
+            join(mod, old);
+            var pl = (com.fasterxml.jackson.databind.node.ObjectNode) stateContent(owner, old, "m.room.power_levels", "").deepCopy();
+            pl.withObjectProperty("users").put(mod.id(), 50);
+            pl.withObjectProperty("events").put("m.room.tombstone", 50);
+            setState(owner, old, "m.room.power_levels", "", pl);
+            var demoted = pl.deepCopy();
+            demoted.withObjectProperty("users").put(mod.id(), 0);
+            List<String> before = joinedRooms(mod);
+            var go = new java.util.concurrent.CountDownLatch(1);
+            org.myelin.it.Client.Resp up;
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var u = pool.submit(() -> {
+                    go.await();
+                    return mod.c().post(room(old) + "/upgrade", map("new_version", "12"));
+                });
+                // Later in each round, so that the demotion lands before, during and after the upgrade.
+                long delay = round * 8L;
+                var d = pool.submit(() -> {
+                    go.await();
+                    Thread.sleep(delay);
+                    return owner.c().put(room(old) + "/state/m.room.power_levels/", demoted);
+                });
+                go.countDown();
+                up = check("upgrade", u.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                ok(check("demotion", d.get(60, java.util.concurrent.TimeUnit.SECONDS)));
+            }
+            if (up.status() == 200) {
+                done++;
+                String repl = up.str("replacement_room");
+                assertEquals(repl, stateContent(owner, old, "m.room.tombstone", "").path("replacement_room").asText());
+                assertEquals(repl, ok(owner.get(alias(alias))).path("room_id").asText());
+                assertEquals("public", ok(owner.get(V3 + "/directory/list/room/" + enc(repl))).path("visibility").asText());
+                assertEquals("race " + round, stateContent(mod, repl, "m.room.name", "").path("name").asText());
+                assertTrue(joinedRooms(mod).contains(repl));
+            } else {
+                err(up, 403, "M_FORBIDDEN");
+                assertEquals(null, stateContent(owner, old, "m.room.tombstone", ""));
+                assertEquals(before, joinedRooms(mod), "the refused upgrade left its new room behind");
+                assertEquals(old, ok(owner.get(alias(alias))).path("room_id").asText());
+                assertEquals("public", ok(owner.get(V3 + "/directory/list/room/" + enc(old))).path("visibility").asText());
+                // Refused at the tombstone, after its room was made: nobody is left in that room.
+                for (String made : RoomFx.successors(old)) {
+                    abandoned++;
+                    var members = new java.util.HashMap<String, String>();
+                    for (RoomFx.Stored e : RoomFx.timeline(made)) {
+                        if (e.type().equals("m.room.member")) members.put(e.stateKey(), e.pdu().path("content").path("membership").asText());
+                    }
+                    assertFalse(members.containsValue("join"), () -> made + " " + members);
+                }
+            }
+        }
+        System.out.println("upgrade race: " + done + " of 8 completed, " + abandoned + " refused at the tombstone and abandoned");
+    }
+
     private static Object mapWith(JsonNode base, String key, Object value) {
         var m = map();
         base.properties().forEach(e -> m.put(e.getKey(), e.getValue()));

@@ -239,6 +239,24 @@ final class RoomFx {
         }
     }
 
+    /** Rooms whose create event names roomId as predecessor (upgrades of it, finished or abandoned). */
+    static List<String> successors(String roomId) {
+        Config cfg = server().config();
+        try (Connection c = connect(cfg);
+             PreparedStatement ps = c.prepareStatement("SELECT room_id, json FROM events WHERE type = 'm.room.create'")) {
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode pdu = Json.MAPPER.readTree(rs.getString(2));
+                    if (roomId.equals(pdu.path("content").path("predecessor").path("room_id").asText(null))) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the event table", e);
+        }
+    }
+
     static long countEvents(String roomId, String type) {
         return timeline(roomId).stream().filter(s -> s.type().equals(type)).count();
     }
