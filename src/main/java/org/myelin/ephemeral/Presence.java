@@ -6,6 +6,7 @@ import org.myelin.config.Config;
 import org.myelin.core.events.Event;
 import org.myelin.core.filters.EventFilter;
 import org.myelin.http.Json;
+import org.myelin.metrics.Metrics;
 import org.myelin.rooms.LiveRoom;
 import org.myelin.rooms.RoomEventListener;
 import org.myelin.rooms.RoomWriter;
@@ -30,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Presence of local users (spec "Presence"), kept in memory; only each user's status message and
@@ -56,6 +59,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * With presence disabled (config {@code presence.enabled: false}) nothing is tracked or
  * delivered, PUT is accepted and ignored, and GET answers offline (as Synapse does).
+ *
+ * <p>Memory stays bounded by the users who are around: an entry that is offline with no status
+ * message, no sync in progress and no contact for the offline timeout is evicted (its last
+ * activity saved first), and a user without an entry is simply offline. Syncs that have not yet
+ * seen the eviction's offline still get it, because each stream change holds the entry that made
+ * it; entries with a status message stay, as they do across a restart.
  */
 public final class Presence implements SyncSource, RoomEventListener, AutoCloseable {
     public static final long ACTIVE_WINDOW_MS = 60_000;
@@ -85,7 +94,13 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         boolean worthSending() { return state != State.OFFLINE || statusMsg != null; }
     }
 
-    /** One user's live presence; fields are guarded by the object's monitor. */
+    /** What users without an entry are: offline, no status message, at no position anyone waits for. */
+    private static final Published IMPLICIT_OFFLINE = new Published(0, State.OFFLINE, null, false);
+
+    /**
+     * One user's live presence; fields are guarded by the object's monitor. An evicted entry is
+     * out of the map and frozen: writers who find one retry with a fresh entry.
+     */
     private static final class Entry {
         final String userId;
         State state = State.OFFLINE;
@@ -95,18 +110,23 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         int syncs;
         long persistedActiveTs;
         String persistedStatus;
-        volatile Published published;
+        volatile Published published = IMPLICIT_OFFLINE;
+        boolean evicted;
 
         Entry(String userId) { this.userId = userId; }
     }
 
-    /** A stream entry: userId's presence changed, or (joinedRoom set) userId joined a room. */
-    private record Change(String userId, String joinedRoom) {}
+    /**
+     * A stream entry: entry's presence changed, or (joinedRoom set) userId joined a room. The
+     * entry is held even after its eviction, so that the log alone can serve every sync it covers.
+     */
+    private record Change(String userId, String joinedRoom, Entry entry) {}
 
-    /** A room a user joined, at a presence stream position: they are due its members' presence. */
-    private record Joined(long position, String roomId) {}
+    /** A presence to deliver, with the entry whose last activity goes with it (null: none known). */
+    private record Seen(Published published, Entry entry) {}
 
-    private static final int JOINS_KEPT = 32;
+    /** Above this many changed users in a sync's window, one set of the people it can see beats a room walk per user. */
+    private static final int WALK_ROOMS_UP_TO = 64;
 
     private final Config.Presence settings;
     private final String serverName;
@@ -115,9 +135,13 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
     private final Notifier notifier;
     private final PresenceStore store;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    /** Each user's recent joins (newest last, at most JOINS_KEPT); guarded by appendLock. */
-    private final Map<String, List<Joined>> joins = new ConcurrentHashMap<>();
     private final StreamLog<Change> changes = new StreamLog<>(LOG_CAPACITY);
+    /**
+     * No user without an entry changed after this position (the newest eviction, or the start:
+     * everyone begins offline). Only syncs older than the log compare with it. Written by the sweeper.
+     */
+    private volatile long evictedUpTo;
+    private final LongSupplier entriesGauge = () -> entries.size();
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ExecutorService fanout = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread sweeper;
@@ -133,7 +157,10 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         this.store = store;
         if (settings.enabled()) {
             long start = changes.current();
+            evictedUpTo = start;
             for (PresenceStore.Row r : store.all()) {
+                // Without a status message a stored user is what a missing entry says: offline.
+                if (r.statusMsg() == null) continue;
                 Entry e = new Entry(r.userId());
                 e.statusMsg = r.statusMsg();
                 e.persistedStatus = r.statusMsg();
@@ -142,6 +169,7 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
                 e.published = new Published(start, State.OFFLINE, r.statusMsg(), false);
                 entries.put(r.userId(), e);
             }
+            Metrics.gauge("myelin_presence_entries", entriesGauge);
             long tick = Math.clamp(Math.min(settings.idleTimeoutMs(), settings.offlineTimeoutMs()) / 4, 50, 5_000);
             sweeper = Thread.ofVirtual().name("presence-sweeper").start(() -> sweepLoop(tick));
         } else {
@@ -157,10 +185,8 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
     public void syncStarted(String userId, String setPresence) {
         if (!settings.enabled()) return;
         State wanted = setPresence == null ? State.ONLINE : State.parse(setPresence);
-        Entry e = entry(userId);
         long now = System.currentTimeMillis();
-        boolean changed;
-        synchronized (e) {
+        boolean changed = update(userId, e -> {
             e.syncs++;
             e.lastContactTs = now;
             if (wanted == State.ONLINE && e.state == State.OFFLINE) {
@@ -169,62 +195,58 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
             } else if (wanted == State.UNAVAILABLE) {
                 e.state = State.UNAVAILABLE;
             }
-            changed = maybePublish(e, now);
-        }
+            return maybePublish(e, now);
+        });
         if (changed) wake(userId);
     }
 
     /** A /sync ended (however it ended). */
     public void syncEnded(String userId) {
         if (!settings.enabled()) return;
-        Entry e = entry(userId);
-        synchronized (e) {
+        update(userId, e -> {
             e.syncs = Math.max(0, e.syncs - 1);
             e.lastContactTs = System.currentTimeMillis();
-        }
+            return null;
+        });
     }
 
     /** The user did something: the last active time moves and an idle user is online again. */
     public void activity(String userId) {
         if (!settings.enabled()) return;
-        Entry e = entry(userId);
         long now = System.currentTimeMillis();
-        boolean changed;
-        synchronized (e) {
+        boolean changed = update(userId, e -> {
             e.lastActiveTs = now;
             e.lastContactTs = now;
             if (e.state == State.UNAVAILABLE) e.state = State.ONLINE;
             Published p = e.published;
             // The common case: already published as online and currently active. Nothing to do.
-            if (p != null && p.state() == State.ONLINE && p.currentlyActive() && e.state == State.ONLINE
+            if (p.state() == State.ONLINE && p.currentlyActive() && e.state == State.ONLINE
                     && Objects.equals(p.statusMsg(), e.statusMsg)) {
-                return;
+                return false;
             }
-            changed = maybePublish(e, now);
-        }
+            return maybePublish(e, now);
+        });
         if (changed) wake(userId);
     }
 
     /** PUT /presence/{userId}/status: the state and status message (null clears it) the user chose. */
     public void set(String userId, State state, String statusMsg) {
         if (!settings.enabled()) return;
-        Entry e = entry(userId);
         long now = System.currentTimeMillis();
-        boolean changed;
-        PresenceStore.Row row = null;
-        synchronized (e) {
+        PresenceStore.Row[] row = new PresenceStore.Row[1];
+        boolean changed = update(userId, e -> {
             e.state = state;
             e.statusMsg = statusMsg;
             e.lastContactTs = now;
             if (state == State.ONLINE) e.lastActiveTs = now;
-            changed = maybePublish(e, now);
             if (!Objects.equals(e.persistedStatus, statusMsg) || e.persistedActiveTs != e.lastActiveTs) {
-                row = new PresenceStore.Row(userId, statusMsg, e.lastActiveTs);
+                row[0] = new PresenceStore.Row(userId, statusMsg, e.lastActiveTs);
                 e.persistedStatus = statusMsg;
                 e.persistedActiveTs = e.lastActiveTs;
             }
-        }
-        if (row != null) store.save(List.of(row));
+            return maybePublish(e, now);
+        });
+        if (row[0] != null) store.save(List.of(row[0]));
         if (changed) wake(userId);
     }
 
@@ -233,18 +255,28 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
     /** GET /presence/{userId}/status for a user the caller may see. */
     public ObjectNode status(String userId) {
         ObjectNode o = Json.object();
-        Entry e = settings.enabled() ? entries.get(userId) : null;
-        if (e == null) {
+        if (!settings.enabled()) {
             o.put("presence", State.OFFLINE.wire());
             return o;
         }
+        Entry e = entries.get(userId);
         long now = System.currentTimeMillis();
-        synchronized (e) {
-            o.put("presence", e.state.wire());
-            if (e.lastActiveTs > 0) o.put("last_active_ago", Math.max(0, now - e.lastActiveTs));
-            if (e.state == State.ONLINE) o.put("currently_active", now - e.lastActiveTs < ACTIVE_WINDOW_MS);
-            if (e.statusMsg != null) o.put("status_msg", e.statusMsg);
+        long lastActive = 0;
+        if (e != null) {
+            synchronized (e) {
+                if (!e.evicted) {
+                    o.put("presence", e.state.wire());
+                    lastActive = e.lastActiveTs;
+                    if (e.state == State.ONLINE) o.put("currently_active", now - e.lastActiveTs < ACTIVE_WINDOW_MS);
+                    if (e.statusMsg != null) o.put("status_msg", e.statusMsg);
+                }
+            }
         }
+        if (!o.has("presence")) o.put("presence", State.OFFLINE.wire());
+        // Evicted (or restarted) users keep their last activity in the store; the spec does not
+        // require last_active_ago, but it should not depend on when memory was last tidied.
+        if (lastActive == 0) lastActive = store.get(userId).map(PresenceStore.Row::lastActiveTs).orElse(0L);
+        if (lastActive > 0) o.put("last_active_ago", Math.max(0, now - lastActive));
         return o;
     }
 
@@ -265,18 +297,29 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
 
     // ------------------------------------------------------------------ state machine
 
-    private Entry entry(String userId) { return entries.computeIfAbsent(userId, Entry::new); }
+    /**
+     * Runs f on the user's entry under its monitor. When the sweeper evicted the entry between the
+     * lookup and the lock, f runs on a fresh one instead, so no update lands on an evicted entry.
+     */
+    private <T> T update(String userId, Function<Entry, T> f) {
+        while (true) {
+            Entry e = entries.computeIfAbsent(userId, Entry::new);
+            synchronized (e) {
+                if (!e.evicted) return f.apply(e);
+            }
+        }
+    }
 
     /** Publishes a new m.presence if what clients see changed. Holding e's monitor. */
     private boolean maybePublish(Entry e, long now) {
         boolean active = e.state == State.ONLINE && now - e.lastActiveTs < ACTIVE_WINDOW_MS;
         Published p = e.published;
-        if (p != null && p.state() == e.state && Objects.equals(p.statusMsg(), e.statusMsg) && p.currentlyActive() == active) {
+        if (p.state() == e.state && Objects.equals(p.statusMsg(), e.statusMsg) && p.currentlyActive() == active) {
             return false;
         }
         State state = e.state;
         String msg = e.statusMsg;
-        append(new Change(e.userId, null), pos -> e.published = new Published(pos, state, msg, active));
+        append(new Change(e.userId, null, e), pos -> e.published = new Published(pos, state, msg, active));
         return true;
     }
 
@@ -320,21 +363,51 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         }
     }
 
-    /** Applies the idle and offline timeouts and the end of currently_active. */
+    /** Applies the idle and offline timeouts and the end of currently_active, and evicts who is gone. */
     void sweep(long now) {
+        List<PresenceStore.Row> rows = new ArrayList<>();
         for (Entry e : entries.values()) {
             Published p = e.published;
-            if (p != null && p.state() == State.OFFLINE && e.state == State.OFFLINE) continue;
-            boolean changed;
-            synchronized (e) {
-                if (e.state != State.OFFLINE && e.syncs == 0 && now - e.lastContactTs >= settings.offlineTimeoutMs()) {
-                    e.state = State.OFFLINE;
-                } else if (e.state == State.ONLINE && now - e.lastActiveTs >= settings.idleTimeoutMs()) {
-                    e.state = State.UNAVAILABLE;
+            if (p.state() != State.OFFLINE || e.state != State.OFFLINE) {
+                boolean changed;
+                synchronized (e) {
+                    if (e.state != State.OFFLINE && e.syncs == 0 && now - e.lastContactTs >= settings.offlineTimeoutMs()) {
+                        e.state = State.OFFLINE;
+                    } else if (e.state == State.ONLINE && now - e.lastActiveTs >= settings.idleTimeoutMs()) {
+                        e.state = State.UNAVAILABLE;
+                    }
+                    changed = !e.evicted && maybePublish(e, now);
                 }
-                changed = maybePublish(e, now);
+                if (changed) wake(e.userId);
             }
-            if (changed) wake(e.userId);
+            if (e.published.state() == State.OFFLINE) evictIfGone(e, now, rows);
+        }
+        if (rows.isEmpty()) return;
+        try {
+            store.save(rows);
+        } catch (RuntimeException ex) {
+            log.warn("could not save the last activity of {} evicted presence entries: {}", rows.size(), ex.getMessage());
+        }
+    }
+
+    /**
+     * Drops the entry of a user who is offline with nothing to remember but the last activity
+     * (collected into rows for the store): no status message, no sync in progress and no contact
+     * for the offline timeout. Its offline publication stays readable through the stream log.
+     */
+    private void evictIfGone(Entry e, long now, List<PresenceStore.Row> rows) {
+        synchronized (e) {
+            Published p = e.published;
+            if (e.evicted || e.state != State.OFFLINE || p.state() != State.OFFLINE || e.statusMsg != null || p.statusMsg() != null
+                    || e.syncs > 0 || now - e.lastContactTs < settings.offlineTimeoutMs()) {
+                return;
+            }
+            e.evicted = true;
+            entries.remove(e.userId, e);
+            if (e.lastActiveTs != e.persistedActiveTs || e.persistedStatus != null) {
+                rows.add(new PresenceStore.Row(e.userId, null, e.lastActiveTs));
+            }
+            if (p.position() > evictedUpTo) evictedUpTo = p.position();
         }
     }
 
@@ -352,19 +425,14 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         String userId = ev.stateKey();
         if (userId == null || !userId.endsWith(":" + serverName)) return;
         String roomId = room.roomId();
-        append(new Change(userId, roomId), pos -> {
-            List<Joined> mine = new ArrayList<>(joins.getOrDefault(userId, List.of()));
-            mine.add(new Joined(pos, roomId));
-            if (mine.size() > JOINS_KEPT) mine.remove(0);
-            joins.put(userId, List.copyOf(mine));
-        });
+        append(new Change(userId, roomId, null), pos -> {});
         Entry e = entries.get(userId);
         boolean republished = false;
         if (e != null) {
             synchronized (e) {
                 Published p = e.published;
-                if (p != null && p.worthSending()) {
-                    append(new Change(userId, null), pos -> e.published = new Published(pos, p.state(), p.statusMsg(), p.currentlyActive()));
+                if (!e.evicted && p.worthSending()) {
+                    append(new Change(userId, null, e), pos -> e.published = new Published(pos, p.state(), p.statusMsg(), p.currentlyActive()));
                     republished = true;
                 }
             }
@@ -387,54 +455,17 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
     @Override
     public boolean contribute(SyncContext ctx, long since, long upto) {
         if (!settings.enabled()) return false;
-        String me = ctx.userId();
-        Map<String, Published> out = new LinkedHashMap<>();
-        boolean useLog = !ctx.initial() && changes.covers(since);
-        if (useLog && upto - since > 64) {
-            // Many changes since the token (positions are consecutive): when they outnumber the
-            // people this user can see, looking at those people is cheaper than reading the changes.
-            long people = 0;
-            for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
-                if ("join".equals(en.getValue())) people += writer.room(en.getKey()).map(r -> r.memberships().size()).orElse(0);
-            }
-            useLog = upto - since <= people;
-        }
-        if (useLog) {
-            Set<String> checked = new HashSet<>();
-            for (Change c : changes.between(since, upto)) {
-                if (c.joinedRoom() != null) continue;
-                if (checked.add(c.userId()) && (c.userId().equals(me) || sharesRoom(ctx.rooms(), c.userId()))) {
-                    Entry e = entries.get(c.userId());
-                    Published p = e == null ? null : e.published;
-                    if (p != null && p.position() > since && p.position() <= upto) out.put(c.userId(), p);
-                }
-            }
+        Map<String, Seen> out = new LinkedHashMap<>();
+        if (!ctx.initial() && changes.covers(since)) {
+            fromLog(ctx, since, upto, out);
         } else {
-            Set<String> candidates = new HashSet<>();
-            candidates.add(me);
-            for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
-                if (!"join".equals(en.getValue())) continue;
-                writer.room(en.getKey()).ifPresent(room -> room.memberships().forEach((u, m) -> {
-                    if ("join".equals(m)) candidates.add(u);
-                }));
-            }
-            for (String u : candidates) {
-                Entry e = entries.get(u);
-                Published p = e == null ? null : e.published;
-                if (p == null || p.position() > upto) continue;
-                if (ctx.initial() ? p.worthSending() : p.position() > since) out.put(u, p);
-            }
-        }
-        if (!ctx.initial()) {
-            for (Joined j : joins.getOrDefault(me, List.of())) {
-                if (j.position() > since && j.position() <= upto) membersOf(j.roomId(), upto, out);
-            }
+            fromMembers(ctx, since, upto, out);
         }
         EventFilter filter = ctx.filter().presence();
         long now = System.currentTimeMillis();
         boolean added = false;
         ArrayNode events = null;
-        for (Map.Entry<String, Published> en : out.entrySet()) {
+        for (Map.Entry<String, Seen> en : out.entrySet()) {
             if (!filter.matches("m.presence", en.getKey())) continue;
             if (events == null) events = ctx.topLevelEvents("presence");
             ObjectNode ev = events.addObject();
@@ -446,22 +477,83 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         return added;
     }
 
-    private void membersOf(String roomId, long upto, Map<String, Published> out) {
+    /**
+     * An incremental sync the log covers: each user's newest change in the window, read through
+     * the entry that made it (which may since have been evicted), and the members of the rooms
+     * this user joined in the window.
+     */
+    private void fromLog(SyncContext ctx, long since, long upto, Map<String, Seen> out) {
+        String me = ctx.userId();
+        Map<String, Entry> changed = new LinkedHashMap<>();
+        List<String> joined = new ArrayList<>();
+        for (Change c : changes.between(since, upto)) {
+            if (c.joinedRoom() == null) {
+                changed.put(c.userId(), c.entry());
+            } else if (c.userId().equals(me)) {
+                joined.add(c.joinedRoom());
+            }
+        }
+        Set<String> visible = changed.size() > WALK_ROOMS_UP_TO ? people(ctx) : null;
+        for (Map.Entry<String, Entry> en : changed.entrySet()) {
+            String u = en.getKey();
+            boolean sees = visible != null ? visible.contains(u) : u.equals(me) || sharesRoom(ctx.rooms(), u);
+            if (!sees) continue;
+            // A newer publication than upto is left for the next sync, whose since will be upto.
+            Published p = en.getValue().published;
+            if (p.position() > since && p.position() <= upto) out.put(u, new Seen(p, en.getValue()));
+        }
+        for (String roomId : joined) membersOf(roomId, upto, out);
+    }
+
+    /**
+     * An initial sync, or one older than the log: the presence worth sending of everyone this
+     * user can see. For an old sync, what changed in between is unknown (joins, evictions), so it
+     * gets that too, and offline for those without an entry if anyone was evicted since.
+     */
+    private void fromMembers(SyncContext ctx, long since, long upto, Map<String, Seen> out) {
+        boolean initial = ctx.initial();
+        boolean evictedSince = !initial && since < evictedUpTo;
+        for (String u : people(ctx)) {
+            Entry e = entries.get(u);
+            Published p = e == null ? IMPLICIT_OFFLINE : e.published;
+            if (p.position() > upto) continue;
+            if (p.worthSending() || (!initial && p.position() > since)) {
+                out.put(u, new Seen(p, e));
+            } else if (evictedSince && p == IMPLICIT_OFFLINE) {
+                out.put(u, new Seen(p, null));
+            }
+        }
+    }
+
+    /** This user and everyone who shares a joined room with them. */
+    private Set<String> people(SyncContext ctx) {
+        Set<String> people = new HashSet<>();
+        people.add(ctx.userId());
+        for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
+            if (!"join".equals(en.getValue())) continue;
+            writer.room(en.getKey()).ifPresent(room -> room.memberships().forEach((u, m) -> {
+                if ("join".equals(m)) people.add(u);
+            }));
+        }
+        return people;
+    }
+
+    private void membersOf(String roomId, long upto, Map<String, Seen> out) {
         writer.room(roomId).ifPresent(room -> room.memberships().forEach((u, m) -> {
             if (!"join".equals(m) || out.containsKey(u)) return;
             Entry e = entries.get(u);
             Published p = e == null ? null : e.published;
-            if (p != null && p.position() <= upto && p.worthSending()) out.put(u, p);
+            if (p != null && p.position() <= upto && p.worthSending()) out.put(u, new Seen(p, e));
         }));
     }
 
-    private ObjectNode content(String userId, Published p, long now) {
+    private ObjectNode content(String userId, Seen s, long now) {
+        Published p = s.published();
         ObjectNode c = Json.object();
         c.put("presence", p.state().wire());
         // Not in the spec's schema, but what clients (matrix-js-sdk) read to find the user, as Synapse sends it.
         c.put("user_id", userId);
-        Entry e = entries.get(userId);
-        long lastActive = e == null ? 0 : e.lastActiveTs;
+        long lastActive = s.entry() == null ? 0 : s.entry().lastActiveTs;
         if (lastActive > 0) c.put("last_active_ago", Math.max(0, now - lastActive));
         if (p.state() == State.ONLINE) c.put("currently_active", p.currentlyActive());
         if (p.statusMsg() != null) c.put("status_msg", p.statusMsg());
@@ -475,6 +567,7 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
     public void close() {
         closed = true;
         if (sweeper != null) sweeper.interrupt();
+        Metrics.removeGauge("myelin_presence_entries", entriesGauge);
         fanout.shutdownNow();
         if (!settings.enabled()) return;
         List<PresenceStore.Row> rows = new ArrayList<>();

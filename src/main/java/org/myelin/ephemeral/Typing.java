@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.myelin.core.events.Event;
 import org.myelin.core.filters.RoomFilter;
+import org.myelin.metrics.Metrics;
 import org.myelin.rooms.LiveRoom;
 import org.myelin.rooms.RoomEventListener;
 import org.myelin.rooms.RoomWriter;
@@ -14,11 +15,9 @@ import org.myelin.sync.SyncSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
@@ -26,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Typing notifications, kept in memory only: a keystroke costs a map update, never a database
@@ -38,6 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * on a virtual thread, off the request thread. /sync reads the stream's recent changes (which
  * rooms changed since its token) and adds {@code m.typing} with the full list to each changed
  * joined room's ephemeral events, as the spec requires (clients replace their list).
+ *
+ * <p>A room is in memory only while someone types in it: the change that empties its list also
+ * drops it. Syncs that have not seen that change yet read the room's empty list through the log,
+ * whose changes hold the room's typing object.
  */
 public final class Typing implements SyncSource, RoomEventListener, AutoCloseable {
     public static final long MAX_TIMEOUT_MS = 30_000;
@@ -46,6 +50,9 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
     private static final Logger log = LoggerFactory.getLogger(Typing.class);
 
     private record Snapshot(long position, List<String> userIds) {}
+
+    /** A stream entry: the typing list of roomId changed; typing holds the list, also after the room was dropped. */
+    private record Change(String roomId, RoomTyping typing) {}
 
     private static final class RoomTyping {
         /** user -> expiry time (epoch ms); guarded by the lock. */
@@ -63,8 +70,12 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
 
     private final RoomWriter writer;
     private final Notifier notifier;
+    /** The rooms where someone types; changed only under the lock. */
     private final Map<String, RoomTyping> rooms = new ConcurrentHashMap<>();
-    private final StreamLog<String> changes = new StreamLog<>(LOG_CAPACITY);
+    private final StreamLog<Change> changes = new StreamLog<>(LOG_CAPACITY);
+    /** No room without an entry changed after this position; only syncs older than the log compare with it. */
+    private volatile long droppedUpTo;
+    private final LongSupplier roomsGauge = () -> rooms.size();
     private final ReentrantLock lock = new ReentrantLock();
     private final DelayQueue<Expiry> expiries = new DelayQueue<>();
     private final ExecutorService fanout = Executors.newVirtualThreadPerTaskExecutor();
@@ -73,7 +84,9 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
     public Typing(RoomWriter writer, Notifier notifier) {
         this.writer = writer;
         this.notifier = notifier;
+        this.droppedUpTo = changes.current();
         this.expirer = Thread.ofVirtual().name("typing-expiry").start(this::expireLoop);
+        Metrics.gauge("myelin_typing_rooms", roomsGauge);
     }
 
     /**
@@ -84,13 +97,14 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
         boolean changed;
         lock.lock();
         try {
-            RoomTyping rt = rooms.computeIfAbsent(roomId, k -> new RoomTyping());
+            RoomTyping rt = rooms.get(roomId);
             if (typing && timeoutMs > 0) {
+                if (rt == null) rooms.put(roomId, rt = new RoomTyping());
                 long at = System.currentTimeMillis() + Math.min(timeoutMs, MAX_TIMEOUT_MS);
                 changed = rt.expiries.put(userId, at) == null;
                 expiries.add(new Expiry(roomId, userId, at));
             } else {
-                changed = rt.expiries.remove(userId) != null;
+                changed = rt != null && rt.expiries.remove(userId) != null;
             }
             if (changed) publish(roomId, rt);
         } finally {
@@ -106,9 +120,14 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
         return s == null ? List.of() : s.userIds();
     }
 
+    /** Publishes the room's list; an empty list also drops the room. Holding the lock. */
     private void publish(String roomId, RoomTyping rt) {
         List<String> users = List.copyOf(rt.expiries.keySet());
-        changes.append(roomId, p -> rt.snapshot = new Snapshot(p, users));
+        long p = changes.append(new Change(roomId, rt), pos -> rt.snapshot = new Snapshot(pos, users));
+        if (users.isEmpty()) {
+            rooms.remove(roomId, rt);
+            droppedUpTo = p;
+        }
     }
 
     private void wake(String roomId) {
@@ -173,25 +192,35 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
     @Override
     public boolean contribute(SyncContext ctx, long since, long upto) {
         boolean added = false;
-        // Positions are consecutive, so upto - since is the number of changes in the window: read
-        // the changes when they are fewer than the user's rooms, else look at each room.
-        if (!ctx.initial() && changes.covers(since) && upto - since <= ctx.rooms().size()) {
-            Set<String> seen = new HashSet<>();
-            for (String roomId : changes.between(since, upto)) {
-                if (seen.add(roomId)) added |= add(ctx, roomId, since, upto, false);
+        if (!ctx.initial() && changes.covers(since)) {
+            // Each room's newest change in the window, read through its typing object, which
+            // still holds the empty list of a room dropped since.
+            Map<String, RoomTyping> changed = new LinkedHashMap<>();
+            for (Change c : changes.between(since, upto)) {
+                if ("join".equals(ctx.rooms().get(c.roomId()))) changed.put(c.roomId(), c.typing());
+            }
+            for (Map.Entry<String, RoomTyping> en : changed.entrySet()) {
+                added |= add(ctx, en.getKey(), en.getValue().snapshot, since, upto, false);
             }
         } else {
+            // An initial sync, or one older than the log: a room without an entry has nobody
+            // typing, which an old sync is told if any room was dropped after its token.
+            boolean droppedSince = !ctx.initial() && since < droppedUpTo;
             for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
-                if ("join".equals(en.getValue())) added |= add(ctx, en.getKey(), since, upto, ctx.initial());
+                if (!"join".equals(en.getValue())) continue;
+                RoomTyping rt = rooms.get(en.getKey());
+                if (rt != null) {
+                    added |= add(ctx, en.getKey(), rt.snapshot, since, upto, ctx.initial());
+                } else if (droppedSince) {
+                    added |= add(ctx, en.getKey(), new Snapshot(upto, List.of()), since, upto, false);
+                }
             }
         }
         return added;
     }
 
-    private boolean add(SyncContext ctx, String roomId, long since, long upto, boolean initial) {
+    private boolean add(SyncContext ctx, String roomId, Snapshot s, long since, long upto, boolean initial) {
         if (!"join".equals(ctx.rooms().get(roomId))) return false;
-        RoomTyping rt = rooms.get(roomId);
-        Snapshot s = rt == null ? null : rt.snapshot;
         // A change after upto is left for the next sync, whose since will be upto.
         if (s == null || s.position() > upto) return false;
         if (initial ? s.userIds().isEmpty() : s.position() <= since) return false;
@@ -208,5 +237,6 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
     public void close() {
         expirer.interrupt();
         fanout.shutdownNow();
+        Metrics.removeGauge("myelin_typing_rooms", roomsGauge);
     }
 }

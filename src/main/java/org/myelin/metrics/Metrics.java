@@ -25,6 +25,9 @@ public final class Metrics {
 
     public static void gauge(String name, LongSupplier value) { GAUGES.put(name, value); }
 
+    /** Drops a gauge if it is still this supplier (a newer owner, e.g. a second server in tests, keeps its own). */
+    public static void removeGauge(String name, LongSupplier value) { GAUGES.remove(name, value); }
+
     /** Registers a cache (built with recordStats()) under a name; returns it for chaining. */
     public static <K, V> Cache<K, V> cache(String name, Cache<K, V> cache) {
         CACHES.put(name, cache);

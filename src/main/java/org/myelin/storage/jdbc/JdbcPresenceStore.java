@@ -7,6 +7,7 @@ import org.myelin.storage.Sql;
 import java.sql.PreparedStatement;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 public final class JdbcPresenceStore implements PresenceStore {
     private final Database db;
@@ -17,6 +18,12 @@ public final class JdbcPresenceStore implements PresenceStore {
     public List<Row> all() {
         return db.read(c -> Sql.list(c, "SELECT user_id, status_msg, last_active_ts FROM presence",
                 rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3))));
+    }
+
+    @Override
+    public Optional<Row> get(String userId) {
+        return db.read(c -> Sql.one(c, "SELECT user_id, status_msg, last_active_ts FROM presence WHERE user_id = ?",
+                rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3)), userId));
     }
 
     @Override
