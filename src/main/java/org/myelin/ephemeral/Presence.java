@@ -365,49 +365,73 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
 
     /** Applies the idle and offline timeouts and the end of currently_active, and evicts who is gone. */
     void sweep(long now) {
-        List<PresenceStore.Row> rows = new ArrayList<>();
+        List<Entry> gone = new ArrayList<>();
         for (Entry e : entries.values()) {
             Published p = e.published;
             if (p.state() != State.OFFLINE || e.state != State.OFFLINE) {
-                boolean changed;
+                boolean changed = false;
                 synchronized (e) {
-                    if (e.state != State.OFFLINE && e.syncs == 0 && now - e.lastContactTs >= settings.offlineTimeoutMs()) {
-                        e.state = State.OFFLINE;
-                    } else if (e.state == State.ONLINE && now - e.lastActiveTs >= settings.idleTimeoutMs()) {
-                        e.state = State.UNAVAILABLE;
+                    if (!e.evicted) {
+                        if (e.state != State.OFFLINE && e.syncs == 0 && now - e.lastContactTs >= settings.offlineTimeoutMs()) {
+                            e.state = State.OFFLINE;
+                        } else if (e.state == State.ONLINE && now - e.lastActiveTs >= settings.idleTimeoutMs()) {
+                            e.state = State.UNAVAILABLE;
+                        }
+                        changed = maybePublish(e, now);
                     }
-                    changed = !e.evicted && maybePublish(e, now);
                 }
                 if (changed) wake(e.userId);
             }
-            if (e.published.state() == State.OFFLINE) evictIfGone(e, now, rows);
+            if (e.published.state() == State.OFFLINE) {
+                synchronized (e) {
+                    if (isGone(e, now)) gone.add(e);
+                }
+            }
         }
-        if (rows.isEmpty()) return;
-        try {
-            store.save(rows);
-        } catch (RuntimeException ex) {
-            log.warn("could not save the last activity of {} evicted presence entries: {}", rows.size(), ex.getMessage());
-        }
+        if (!gone.isEmpty()) evict(gone, now);
     }
 
     /**
-     * Drops the entry of a user who is offline with nothing to remember but the last activity
-     * (collected into rows for the store): no status message, no sync in progress and no contact
-     * for the offline timeout. Its offline publication stays readable through the stream log.
+     * Whether nothing but the last activity is left to remember of a user: offline as published,
+     * no status message, no sync in progress and no contact for the offline timeout. Holding e's monitor.
      */
-    private void evictIfGone(Entry e, long now, List<PresenceStore.Row> rows) {
-        synchronized (e) {
-            Published p = e.published;
-            if (e.evicted || e.state != State.OFFLINE || p.state() != State.OFFLINE || e.statusMsg != null || p.statusMsg() != null
-                    || e.syncs > 0 || now - e.lastContactTs < settings.offlineTimeoutMs()) {
-                return;
+    private boolean isGone(Entry e, long now) {
+        Published p = e.published;
+        return !e.evicted && e.state == State.OFFLINE && p.state() == State.OFFLINE && e.statusMsg == null && p.statusMsg() == null
+                && e.syncs == 0 && now - e.lastContactTs >= settings.offlineTimeoutMs();
+    }
+
+    /**
+     * Saves the last activity of the gone entries, then drops those still gone (a user who came
+     * back meanwhile stays). Their offline publications stay readable through the stream log.
+     * When the save fails nobody is dropped; the next sweep tries again.
+     */
+    private void evict(List<Entry> gone, long now) {
+        List<PresenceStore.Row> rows = new ArrayList<>();
+        long[] saved = new long[gone.size()];
+        for (int i = 0; i < gone.size(); i++) {
+            Entry e = gone.get(i);
+            synchronized (e) {
+                saved[i] = e.lastActiveTs;
+                if (e.lastActiveTs != e.persistedActiveTs || e.persistedStatus != null) {
+                    rows.add(new PresenceStore.Row(e.userId, null, e.lastActiveTs));
+                }
             }
-            e.evicted = true;
-            entries.remove(e.userId, e);
-            if (e.lastActiveTs != e.persistedActiveTs || e.persistedStatus != null) {
-                rows.add(new PresenceStore.Row(e.userId, null, e.lastActiveTs));
+        }
+        try {
+            store.save(rows);
+        } catch (RuntimeException ex) {
+            log.warn("could not save the last activity of {} idle presence entries, keeping them: {}", rows.size(), ex.getMessage());
+            return;
+        }
+        for (int i = 0; i < gone.size(); i++) {
+            Entry e = gone.get(i);
+            synchronized (e) {
+                if (!isGone(e, now) || e.lastActiveTs != saved[i]) continue;
+                e.evicted = true;
+                entries.remove(e.userId, e);
+                if (e.published.position() > evictedUpTo) evictedUpTo = e.published.position();
             }
-            if (p.position() > evictedUpTo) evictedUpTo = p.position();
         }
     }
 
