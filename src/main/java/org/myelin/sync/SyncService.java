@@ -20,6 +20,7 @@ import org.myelin.storage.RoomStore.StoredEvent;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -277,7 +278,8 @@ public final class SyncService {
         long lower = newToUser ? 0 : since;
         boolean fresh = newToUser || req.fullState();
         Timeline tl = timeline(req.userId(), room, lower, upto, limit, tf, ignored, newToUser);
-        if (!fresh && tl.events.isEmpty()) return null;
+        List<StoredEvent> hidden = hiddenChanges(tl, fresh || tl.limited ? null : since, req.filter().room().state());
+        if (!fresh && tl.events.isEmpty() && hidden.isEmpty()) return null;
         ObjectNode r = Json.object();
         emptyJoinedRoom(r);
         // Per-thread counts are requested by the filter; until push lands every count is zero, and
@@ -291,6 +293,7 @@ public final class SyncService {
         Map<StateKey, Long> startState = tl.events.isEmpty() ? stateAtPosition(room, upto) : snapshots.before(tl.events.get(0));
         Map<StateKey, Long> sinceState = !fresh && tl.limited ? stateAtPosition(room, since) : null;
         boolean membersChanged = fresh || tl.events.stream().anyMatch(e -> "m.room.member".equals(e.event().type()))
+                || hidden.stream().anyMatch(e -> "m.room.member".equals(e.event().type()))
                 || sinceState != null && membersDiffer(startState, sinceState);
         List<String> heroes = membersChanged ? heroes(room, req.userId()) : null;
         List<StoredEvent> state;
@@ -299,17 +302,23 @@ public final class SyncService {
         } else {
             state = lazyMembersOnly(startState, req, room, tl.events, heroes);
         }
+        state = withHidden(state, hidden);
         ((ObjectNode) r.get("state")).set("events", renderEvents(req, state));
         if (membersChanged) r.set("summary", summary(room, heroes));
         return r;
     }
 
-    private record Timeline(List<StoredEvent> events, boolean limited) {}
+    /**
+     * hidden: state events the filter kept out of the scanned part of the window that are the
+     * newest of their state key there, i.e. the room state at the window's end, newest first.
+     */
+    private record Timeline(List<StoredEvent> events, boolean limited, List<StoredEvent> hidden) {}
 
     /**
      * The newest events of the window (lower, upper] that pass the filter, visibility and ignore
      * list, oldest first, plus whether older matching events were left out (or may have been: a
-     * scan that gives up before reaching lower reports limited, so the client paginates).
+     * scan that gives up before reaching lower reports limited, so the client paginates). State
+     * changes the filter hides are noted on the way, as the state section must carry them.
      */
     private Timeline timeline(String userId, LiveRoom room, long lower, long upper, int limit, RoomEventFilter filter,
                               Set<String> ignored, boolean checkVisibility) {
@@ -318,13 +327,27 @@ public final class SyncService {
         boolean limited = false;
         boolean exhausted = false;
         int batch = (int) Math.min(200, limit + 1L); // a filter's limit may be Integer.MAX_VALUE
+        Set<StateKey> stateSeen = null; // allocated only for windows with state events
+        List<StoredEvent> hidden = List.of();
         for (int round = 0; round < 50 && !limited && !exhausted; round++) {
             long stamp = events.loadStamp();
             List<StoredEvent> page = store.roomEvents(room.roomId(), cursor, lower + 1, false, batch);
             for (StoredEvent se : page) {
                 events.putLoaded(se, stamp);
                 cursor = se.nid();
-                if (!filter.matches(se.event())) continue;
+                // Newest first: the first event of a state key met is the key's state at the window's end.
+                boolean endState = false;
+                if (se.event().isState()) {
+                    if (stateSeen == null) stateSeen = new HashSet<>();
+                    endState = stateSeen.add(StateKey.of(se.event()));
+                }
+                if (!filter.matches(se.event())) {
+                    if (endState && (!checkVisibility || visibility.canSee(userId, se))) {
+                        if (hidden.isEmpty()) hidden = new ArrayList<>();
+                        hidden.add(se);
+                    }
+                    continue;
+                }
                 if (!se.event().isState() && ignored.contains(se.event().sender())) continue;
                 if (checkVisibility && !visibility.canSee(userId, se)) continue;
                 if (picked.size() == limit) {
@@ -337,7 +360,38 @@ public final class SyncService {
             batch = Math.min(500, batch * 2);
         }
         Collections.reverse(picked);
-        return new Timeline(picked, limited || !exhausted);
+        return new Timeline(picked, limited || !exhausted, hidden);
+    }
+
+    /**
+     * The filtered-out state changes the state section must add, as far as the state filter admits
+     * them. A state section built from the state at the timeline's start (coveredFrom null: a
+     * fresh or limited sync) lacks those after the timeline's first event; one that carries no
+     * state changes (a non-limited incremental sync, whose scan saw the whole window) lacks all
+     * those after since. Without them a client that filters, say, m.room.topic out of its timeline
+     * would never learn the topic. Synapse sends the same: the state at the window's end compared
+     * with since, minus the timeline.
+     */
+    private static List<StoredEvent> hiddenChanges(Timeline tl, Long coveredFrom, RoomEventFilter sf) {
+        if (tl.hidden.isEmpty()) return List.of();
+        long after = coveredFrom != null ? coveredFrom : tl.events.isEmpty() ? Long.MAX_VALUE : tl.events.get(0).nid();
+        List<StoredEvent> out = new ArrayList<>();
+        for (StoredEvent se : tl.hidden) if (se.nid() > after && sf.matches(se.event())) out.add(se);
+        return out;
+    }
+
+    /**
+     * The state section with the hidden changes, one event per state key (a hidden change is newer
+     * than the event of its key at the timeline's start), in stream order.
+     */
+    private static List<StoredEvent> withHidden(List<StoredEvent> state, List<StoredEvent> hidden) {
+        if (hidden.isEmpty()) return state;
+        Map<StateKey, StoredEvent> byKey = new HashMap<>();
+        for (StoredEvent se : state) byKey.put(StateKey.of(se.event()), se);
+        for (StoredEvent se : hidden) byKey.put(StateKey.of(se.event()), se);
+        List<StoredEvent> out = new ArrayList<>(byKey.values());
+        out.sort((a, b) -> Long.compare(a.nid(), b.nid()));
+        return out;
     }
 
     /** The room's state at a stream position: the state before its first event after that position. */
@@ -493,6 +547,7 @@ public final class SyncService {
                 Map<StateKey, Long> sinceState = fresh ? null : stateAtPosition(room, since);
                 state = stateEventsOf(startState, req, room, tl.events, sinceState, fresh, null);
             }
+            state = withHidden(state, hiddenChanges(tl, fresh || tl.limited ? null : since, req.filter().room().state()));
         }
         r.putObject("state").set("events", renderEvents(req, state));
         r.putObject("account_data").putArray("events");
