@@ -59,6 +59,7 @@ import org.myelin.storage.jdbc.JdbcAccountStore;
 import org.myelin.storage.jdbc.JdbcFilterStore;
 import org.myelin.sync.Filters;
 import org.myelin.sync.Notifier;
+import org.myelin.sync.PeekWakeups;
 import org.myelin.sync.RoomHistory;
 import org.myelin.sync.SyncNotifications;
 import org.myelin.sync.SyncService;
@@ -88,6 +89,7 @@ public final class Myelin implements AutoCloseable {
     private final AccountService accounts;
     private EphemeralModules ephemeral;
     private Notifier notifier;
+    private RoomHistory history;
     private Router router;
 
     private Myelin(Config config, Database db, HttpServer http, AccountService accounts) {
@@ -126,7 +128,10 @@ public final class Myelin implements AutoCloseable {
             writer.addListener(userRooms);
             writer.addListener(new SyncNotifications(notifier));
             SyncService sync = new SyncService(writer, roomStore, events, snapshots, visibility, clientEvents, userRooms, notifier);
-            RoomHistory history = new RoomHistory(writer, roomStore, events, snapshots, visibility, clientEvents);
+            PeekWakeups peekers = new PeekWakeups();
+            writer.addListener(peekers);
+            Metrics.gauge("myelin_peek_waiting_rooms", peekers::rooms);
+            RoomHistory history = new RoomHistory(writer, roomStore, events, snapshots, visibility, clientEvents, peekers);
             return new Services(config, db, key, accountStore, tokens, accounts, roomStore, events, writer, rooms, snapshots,
                     visibility, clientEvents, notifier, sync, history);
         } catch (RuntimeException | Error e) {
@@ -224,6 +229,7 @@ public final class Myelin implements AutoCloseable {
             Myelin m = new Myelin(config, s.db(), http, s.accounts());
             m.ephemeral = ephemeral;
             m.notifier = s.notifier();
+            m.history = s.history();
             m.router = router;
             return m;
         } catch (Exception | Error e) {
@@ -264,8 +270,9 @@ public final class Myelin implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            // Parked /sync long-polls answer now instead of holding up the graceful stop.
+            // Parked /sync and peek long-polls answer now instead of holding up the graceful stop.
             if (notifier != null) notifier.close();
+            if (history != null) history.close();
             http.stop();
         } finally {
             if (ephemeral != null) ephemeral.close();

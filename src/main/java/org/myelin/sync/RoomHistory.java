@@ -34,16 +34,18 @@ public final class RoomHistory {
     private final StateSnapshots snapshots;
     private final RoomVisibility visibility;
     private final ClientEvents render;
+    private final PeekWakeups peekers;
     private volatile Function<String, Set<String>> ignoredUsers = u -> Set.of();
 
     public RoomHistory(RoomWriter writer, RoomStore store, EventCache events, StateSnapshots snapshots,
-                       RoomVisibility visibility, ClientEvents render) {
+                       RoomVisibility visibility, ClientEvents render, PeekWakeups peekers) {
         this.writer = writer;
         this.store = store;
         this.events = events;
         this.snapshots = snapshots;
         this.visibility = visibility;
         this.render = render;
+        this.peekers = peekers;
     }
 
     public void setIgnoredUsers(Function<String, Set<String>> f) { this.ignoredUsers = f; }
@@ -201,6 +203,27 @@ public final class RoomHistory {
         List<StoredEvent> out = collect(roomId, boundary, upper, false, limit, RoomEventFilter.ALL, userId, Set.of());
         return out;
     }
+
+    /**
+     * {@link #after}, waiting up to timeoutMs for an event when there is none yet. Each write to the
+     * room wakes the wait for one more read; the permission check is repeated on every read (the
+     * room may stop being world-readable meanwhile).
+     */
+    public List<StoredEvent> awaitAfter(String roomId, String userId, long boundary, int limit, long timeoutMs)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            // Registered before the read: a write committing between the read and the wait still wakes it.
+            try (PeekWakeups.Wait wait = peekers.register(roomId)) {
+                List<StoredEvent> evs = after(roomId, userId, boundary, limit);
+                long remaining = deadline - System.currentTimeMillis();
+                if (!evs.isEmpty() || remaining <= 0 || !wait.await(remaining)) return evs;
+            }
+        }
+    }
+
+    /** Server shutdown: waiting peeks answer now instead of holding up the HTTP server's graceful stop. */
+    public void close() { peekers.close(); }
 
     public LiveRoom room(String roomId) {
         return writer.room(roomId).orElseThrow(() -> MatrixException.forbidden("You are not allowed to view this room"));

@@ -92,13 +92,7 @@ public final class HistoryApi {
         String from = req.query("from");
         long boundary = from == null ? history.room(roomId).lastNid() + 1 : PaginationToken.parse(from);
         long timeout = Math.min(60_000, Math.max(0, req.queryLong("timeout", 30_000)));
-        long deadline = System.currentTimeMillis() + timeout;
-        List<StoredEvent> evs = history.after(roomId, req.userId(), boundary, 100);
-        // Peekers are not members, so no notification reaches them: poll until something arrives.
-        while (evs.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            evs = history.after(roomId, req.userId(), boundary, 100);
-        }
+        List<StoredEvent> evs = history.awaitAfter(roomId, req.userId(), boundary, 100, timeout);
         ObjectNode out = Json.object();
         ArrayNode chunk = out.putArray("chunk");
         render.renderAll(evs, new ClientEvents.Viewer(req.userId(), req.auth().deviceId())).forEach(chunk::add);
