@@ -124,6 +124,7 @@ public final class Myelin implements AutoCloseable {
             RoomVisibility visibility = new RoomVisibility(writer, events, snapshots, roomStore);
             ClientEvents clientEvents = new ClientEvents(writer, events, roomStore);
             Notifier notifier = new Notifier();
+            Metrics.gauge("myelin_sync_listening_users", notifier::listening);
             UserRooms userRooms = new UserRooms(roomStore);
             writer.addListener(userRooms);
             writer.addListener(new SyncNotifications(notifier));

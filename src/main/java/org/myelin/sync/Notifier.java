@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * for the version to move. Noting the version first closes the race where a write lands between
  * "found nothing" and "start waiting".
  *
+ * <p>A user has a signal only while a sync of theirs runs ({@link #listen} to {@link Listener#close}):
+ * nothing is kept for the many users who are notified but not syncing. Dropping the signal between
+ * two syncs cannot lose a wake-up: a write notified before the next sync's {@code listen} was
+ * readable before that sync starts reading, so the sync sees it without waiting.
+ *
  * <p>Writes to a stream commit out of stream order (rooms, users, devices write in parallel), and a
  * sync reads each stream only up to its {@link StreamIds#current() readable position}. A
  * notification for a position above that would wake syncs that cannot see it yet, and nothing would
@@ -31,6 +36,45 @@ public final class Notifier {
     private static final class UserSignal {
         final AtomicLong version = new AtomicLong();
         volatile CompletableFuture<Void> next = new CompletableFuture<>();
+        /** Syncs of the user that are running; changed only inside the users map's per-key operations. */
+        int listeners;
+    }
+
+    /** One sync's hold on its user's signal, from before its first read until it answers. */
+    public final class Listener implements AutoCloseable {
+        private final String userId;
+        private final UserSignal signal;
+
+        private Listener(String userId, UserSignal signal) {
+            this.userId = userId;
+            this.signal = signal;
+        }
+
+        public long version() { return signal.version.get(); }
+
+        /** Waits until the version differs from seen, or the timeout passes, or the server is closing. */
+        public void await(long seen, long timeoutMs) {
+            if (timeoutMs <= 0 || closed) return;
+            CompletableFuture<Void> f;
+            synchronized (signal) {
+                if (signal.version.get() != seen) return;
+                f = signal.next;
+            }
+            // close() sets the flag before waking the users it knows: a signal created after that is caught here.
+            if (closed) return;
+            try {
+                f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // timed out: the caller answers with what it has
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            users.computeIfPresent(userId, (k, s) -> s != signal || --s.listeners > 0 ? s : null);
+        }
     }
 
     /**
@@ -79,19 +123,31 @@ public final class Notifier {
     private volatile Gate roomGate;
     private volatile boolean closed;
 
-    private UserSignal signal(String userId) { return users.computeIfAbsent(userId, k -> new UserSignal()); }
-
     /** A gate for a stream whose writes may commit out of order. */
     public Gate gate(StreamIds stream) { return new Gate(stream); }
 
     /** The room event stream whose readable position gates {@link #notifyUsersAt}. */
     public void watch(StreamIds stream) { this.roomGate = new Gate(stream); }
 
-    public long version(String userId) { return signal(userId).version.get(); }
+    /**
+     * Starts following a user's wake-ups, before the sync's first read; close when the sync answers.
+     * Syncs of one user share the signal, so each sees every write that wakes the others.
+     */
+    public Listener listen(String userId) {
+        UserSignal s = users.compute(userId, (k, cur) -> {
+            UserSignal x = cur == null ? new UserSignal() : cur;
+            x.listeners++;
+            return x;
+        });
+        return new Listener(userId, s);
+    }
+
+    /** The number of users with a running sync (a metric, and what tests check for leaks). */
+    public int listening() { return users.size(); }
 
     public void notifyUser(String userId) {
         UserSignal s = users.get(userId);
-        if (s == null) return;
+        if (s == null) return; // no sync running: the next one reads the write without waiting
         CompletableFuture<Void> f;
         synchronized (s) {
             s.version.incrementAndGet();
@@ -119,25 +175,5 @@ public final class Notifier {
     public void close() {
         closed = true;
         for (String u : users.keySet()) notifyUser(u);
-    }
-
-    /** Waits until the user's version differs from seen, or the timeout passes, or the server is closing. */
-    public void await(String userId, long seen, long timeoutMs) {
-        if (timeoutMs <= 0 || closed) return;
-        UserSignal s = signal(userId);
-        CompletableFuture<Void> f;
-        synchronized (s) {
-            if (s.version.get() != seen) return;
-            f = s.next;
-        }
-        // close() sets the flag before waking the users it knows: a signal created after that is caught here.
-        if (closed) return;
-        try {
-            f.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // timed out: the caller answers with what it has
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

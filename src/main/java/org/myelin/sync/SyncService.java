@@ -110,16 +110,18 @@ public final class SyncService {
         if (req.since() != null) {
             for (SyncSource s : sources) s.acknowledge(req.userId(), req.deviceId(), slot(req.since(), s.slot()));
         }
-        while (true) {
-            long seen = notifier.version(req.userId());
-            SyncToken now = currentToken();
-            Built b = build(req, now);
-            long remaining = deadline - System.currentTimeMillis();
-            if (b.hasContent || req.since() == null || req.fullState() || remaining <= 0) return b.response;
-            notifier.await(req.userId(), seen, remaining);
-            if (notifier.version(req.userId()) == seen) {
-                // Timed out with nothing new: answer with the position we have reached.
-                return build(req, currentToken()).response;
+        try (Notifier.Listener wake = notifier.listen(req.userId())) {
+            while (true) {
+                long seen = wake.version();
+                SyncToken now = currentToken();
+                Built b = build(req, now);
+                long remaining = deadline - System.currentTimeMillis();
+                if (b.hasContent || req.since() == null || req.fullState() || remaining <= 0) return b.response;
+                wake.await(seen, remaining);
+                if (wake.version() == seen) {
+                    // Timed out with nothing new: answer with the position we have reached.
+                    return build(req, currentToken()).response;
+                }
             }
         }
     }

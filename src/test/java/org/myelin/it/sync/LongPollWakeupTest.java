@@ -32,11 +32,12 @@ import static org.myelin.it.sync.SyncFx.enc;
 
 /**
  * How long-polls are woken and that nothing is kept for them afterwards: GET /events?room_id=
- * peeks wait for a write to their room. Runs on its own server, whose gauges at /_myelin/metrics
- * show what is kept.
+ * peeks wait for a write to their room, and the notifier keeps a user's signal only while a /sync
+ * of theirs runs. Runs on its own server, whose gauges at /_myelin/metrics show what is kept.
  */
 class LongPollWakeupTest {
     private static final String PEEK_ROOMS = "myelin_peek_waiting_rooms";
+    private static final String SYNC_USERS = "myelin_sync_listening_users";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Myelin server;
@@ -162,5 +163,35 @@ class LongPollWakeupTest {
         awaitGauge(PEEK_ROOMS, v -> v >= 1, "the next peek waits");
         send(creator, roomId, "for the next peek");
         assertEquals(1, ok(next.get(30, TimeUnit.SECONDS)).path("chunk").size());
+    }
+
+    // ------------------------------------------------------------------ /sync signals
+
+    @Test
+    void syncSignalsAreKeptOnlyWhileASyncRuns() throws Exception {
+        User a = anon.register("lp-sa");
+        User b = anon.register("lp-sb");
+        String roomId = ok(as(a).post(V3 + "/createRoom", Map.of("preset", "public_chat"))).path("room_id").asText();
+        ok(as(b).post(V3 + "/join/" + enc(roomId), Map.of()));
+        String since = ok(as(b).get(V3 + "/sync")).path("next_batch").asText();
+        for (int i = 0; i < 5; i++) ok(as(anon.register("lp-many")).get(V3 + "/sync?timeout=0"));
+        // Writes notify b, who is not syncing: nothing is created for b.
+        send(a, roomId, "nobody listens");
+        assertEquals(0, gauge(SYNC_USERS), "finished syncs and notified users who are not syncing keep nothing");
+
+        // Two parked syncs of b (say, two devices) share one signal; when one times out the other still wakes.
+        String since2 = ok(as(b).get(V3 + "/sync?since=" + enc(since))).path("next_batch").asText();
+        Future<Resp> longPoll = pool.submit(() -> as(b).get(V3 + "/sync?timeout=55000&since=" + enc(since2)));
+        awaitGauge(SYNC_USERS, v -> v == 1, "b's parked sync");
+        Future<Resp> shortPoll = pool.submit(() -> as(b).get(V3 + "/sync?timeout=1500&since=" + enc(since2)));
+        Resp timedOut = shortPoll.get(30, TimeUnit.SECONDS);
+        assertEquals(0, ok(timedOut).path("rooms").path("join").size(), timedOut::toString);
+        assertFalse(longPoll.isDone());
+        assertEquals(1, gauge(SYNC_USERS), "the other sync still holds b's signal");
+        String ev = send(a, roomId, "wake b");
+        Resp woken = longPoll.get(30, TimeUnit.SECONDS);
+        JsonNode tl = ok(woken).path("rooms").path("join").path(roomId).path("timeline").path("events");
+        assertEquals(ev, tl.path(tl.size() - 1).path("event_id").asText(), woken::toString);
+        awaitGauge(SYNC_USERS, v -> v == 0, "no sync runs");
     }
 }
