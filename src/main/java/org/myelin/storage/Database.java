@@ -127,6 +127,9 @@ public final class Database implements AutoCloseable {
     /** Frames copied back by the last background checkpoint (SQLite; 0 on PostgreSQL). */
     long walFramesCheckpointed() { return checkpointer == null ? 0 : checkpointer.framesCheckpointed(); }
 
+    /** Whether the background checkpoint thread runs (SQLite, until close). */
+    boolean checkpointing() { return checkpointer != null && checkpointer.running(); }
+
     /** Runs work in one transaction on the writer; commits on success, rolls back on any exception. */
     public <T> T write(SqlFunction<T> work) {
         return tx(writer, work);

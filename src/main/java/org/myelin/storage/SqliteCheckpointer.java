@@ -39,6 +39,8 @@ final class SqliteCheckpointer implements AutoCloseable {
         thread.start();
     }
 
+    boolean running() { return thread.isAlive(); }
+
     /** Frames of the current log copied into the database by the last checkpoint run (a metric). */
     long framesCheckpointed() { return framesCheckpointed; }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The background checkpointer on a real SQLite database: the writer never checkpoints a small log itself. */
@@ -32,10 +33,13 @@ class SqliteCheckpointerTest {
             assertEquals(200L, (long) db.read(c -> Sql.longValue(c, "SELECT COUNT(*) FROM ckpt_probe")));
         }
         // Closing stops the thread and leaves a database that opens again with everything in it.
-        try (Database db = Database.open(ConfigLoader.defaults(dir))) {
+        Database db = Database.open(ConfigLoader.defaults(dir));
+        try {
+            assertTrue(db.checkpointing());
             assertEquals(200L, (long) db.read(c -> Sql.longValue(c, "SELECT COUNT(*) FROM ckpt_probe")));
+        } finally {
+            db.close();
         }
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
-                t -> t.getName().equals("myelin-sqlite-checkpoint") && t.isAlive()), "checkpoint threads stopped");
+        assertFalse(db.checkpointing(), "the checkpoint thread stopped with the database");
     }
 }
