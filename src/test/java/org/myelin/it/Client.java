@@ -47,6 +47,9 @@ public final class Client {
 
     public Client as(User u) { return as(u.token()); }
 
+    /** The same server without a token. */
+    public Client anonymous() { return new Client(base, null); }
+
     public String base() { return base; }
 
     public Resp get(String path) { return send("GET", path, null); }
