@@ -20,7 +20,7 @@ import static org.myelin.it.userdata.UserDataFx.err;
 import static org.myelin.it.userdata.UserDataFx.globalAccountData;
 import static org.myelin.it.userdata.UserDataFx.joined;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.otherDevice;
 import static org.myelin.it.userdata.UserDataFx.roomAccountData;
@@ -121,32 +121,32 @@ class AccountDataTest {
         assertEquals(3, roomData(initial, room).get("org.example.r").path("v").asInt(), initial::toString);
 
         // Nothing changed: nothing delivered again.
-        JsonNode s1 = sync(a, next(initial));
+        JsonNode s1 = sync(a, nextBatch(initial));
         assertTrue(globalAccountData(s1).isEmpty(), s1::toString);
         assertTrue(roomData(s1, room).isEmpty(), s1::toString);
 
         // One change: only that entry, once.
         ok(a.put(accountData(a, "org.example.two"), map("v", 22)));
-        JsonNode s2 = sync(a, next(s1));
+        JsonNode s2 = sync(a, nextBatch(s1));
         global = globalAccountData(s2);
         assertEquals(1, global.size(), s2::toString);
         assertEquals(22, global.get("org.example.two").path("v").asInt(), s2::toString);
-        JsonNode s3 = sync(a, next(s2));
+        JsonNode s3 = sync(a, nextBatch(s2));
         assertTrue(globalAccountData(s3).isEmpty(), s3::toString);
 
         // A room entry change goes to rooms.join[room].account_data, not to the top level.
         ok(a.put(roomAccountData(a, room, "org.example.r"), map("v", 33)));
-        JsonNode s4 = sync(a, next(s3));
+        JsonNode s4 = sync(a, nextBatch(s3));
         assertTrue(globalAccountData(s4).isEmpty(), s4::toString);
         assertEquals(33, roomData(s4, room).get("org.example.r").path("v").asInt(), s4::toString);
-        JsonNode s5 = sync(a, next(s4));
+        JsonNode s5 = sync(a, nextBatch(s4));
         assertTrue(roomData(s5, room).isEmpty(), s5::toString);
         assertTrue(joined(s5, room).isMissingNode(), s5::toString);
 
         // Two changes of the same entry between syncs: the latest only.
         ok(a.put(accountData(a, "org.example.one"), map("v", 10)));
         ok(a.put(accountData(a, "org.example.one"), map("v", 11)));
-        JsonNode s6 = sync(a, next(s5));
+        JsonNode s6 = sync(a, nextBatch(s5));
         assertEquals(11, globalAccountData(s6).get("org.example.one").path("v").asInt(), s6::toString);
 
         // A fresh initial sync sees the current values.
@@ -165,7 +165,7 @@ class AccountDataTest {
         JsonNode bInitial = sync(b, null);
         ok(a.put(accountData(a, "org.example.mine"), map("v", 1)));
         ok(a.put(roomAccountData(a, room, "org.example.mine"), map("v", 1)));
-        JsonNode bNext = sync(b, next(bInitial));
+        JsonNode bNext = sync(b, nextBatch(bInitial));
         assertFalse(globalAccountData(bNext).containsKey("org.example.mine"), bNext::toString);
         assertFalse(roomData(bNext, room).containsKey("org.example.mine"), bNext::toString);
         assertFalse(globalAccountData(sync(b, null)).containsKey("org.example.mine"));
@@ -175,7 +175,7 @@ class AccountDataTest {
     void aChangeWakesAWaitingSyncOfAnotherDevice() throws Exception {
         U a = user("ad-wake");
         U a2 = otherDevice(a);
-        String since = next(sync(a2, null));
+        String since = nextBatch(sync(a2, null));
         long start = System.nanoTime();
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(a2, since, 20_000));
         Thread.sleep(300);

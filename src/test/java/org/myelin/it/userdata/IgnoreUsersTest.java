@@ -20,7 +20,7 @@ import static org.myelin.it.userdata.UserDataFx.globalAccountData;
 import static org.myelin.it.userdata.UserDataFx.invite;
 import static org.myelin.it.userdata.UserDataFx.join;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.publicRoom;
 import static org.myelin.it.userdata.UserDataFx.room;
@@ -78,13 +78,13 @@ class IgnoreUsersTest {
         assertTrue(timelineBodies(initial, room).contains("before ignoring"), initial::toString);
 
         ignore(a, spam);
-        JsonNode s1 = sync(a, next(initial));
+        JsonNode s1 = sync(a, nextBatch(initial));
         assertTrue(globalAccountData(s1).get("m.ignored_user_list").path("ignored_users").has(spam.id()), s1::toString);
 
         send(spam, room, "while ignored");
         setState(spam, room, "m.room.topic", "", map("topic", "spam's topic"));
         send(c, room, "from c");
-        JsonNode s2 = sync(a, next(s1));
+        JsonNode s2 = sync(a, nextBatch(s1));
         List<String> bodies = timelineBodies(s2, room);
         assertEquals(List.of("from c"), bodies, s2::toString);
         assertTrue(timelineTypes(s2, room).contains("m.room.topic"), "state events of ignored users are still sent: " + s2);
@@ -107,7 +107,7 @@ class IgnoreUsersTest {
         assertTrue(messageBodies(c, room).contains("while ignored"));
 
         // Un-ignoring: new messages come through again, missed ones are not replayed.
-        String sinceUnignore = next(sync(a, next(s2)));
+        String sinceUnignore = nextBatch(sync(a, nextBatch(s2)));
         ok(a.put(accountData(a, "m.ignored_user_list"), map("ignored_users", map())));
         send(spam, room, "after unignoring");
         JsonNode s3 = sync(a, sinceUnignore);
@@ -123,7 +123,7 @@ class IgnoreUsersTest {
         String room = publicRoom(a);
         join(spam, room);
         ignore(a, spam);
-        String since = next(sync(a, null));
+        String since = nextBatch(sync(a, null));
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(a, since, 1500));
         Thread.sleep(200);
         send(spam, room, "ignored while waiting");
@@ -137,7 +137,7 @@ class IgnoreUsersTest {
         U spam = user("ign-inv-spam");
         U friend = user("ign-inv-friend");
         ignore(a, spam);
-        String since = next(sync(a, null));
+        String since = nextBatch(sync(a, null));
         String spamRoom = createRoom(spam, map());
         invite(spam, spamRoom, a);
         String friendRoom = createRoom(friend, map());

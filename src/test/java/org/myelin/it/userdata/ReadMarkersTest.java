@@ -11,7 +11,7 @@ import static org.myelin.it.userdata.UserDataFx.createRoom;
 import static org.myelin.it.userdata.UserDataFx.err;
 import static org.myelin.it.userdata.UserDataFx.join;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.publicRoom;
 import static org.myelin.it.userdata.UserDataFx.receiptOf;
@@ -41,12 +41,12 @@ class ReadMarkersTest {
         ok(b.post(markers(room), map("m.fully_read", e1, "m.read", e2, "m.read.private", e2)));
         assertEquals(e1, ok(b.get(roomAccountData(b, room, "m.fully_read"))).path("event_id").asText());
 
-        JsonNode bNext = sync(b, next(bInit));
+        JsonNode bNext = sync(b, nextBatch(bInit));
         assertEquals(e1, roomData(bNext, room).get("m.fully_read").path("event_id").asText(), bNext::toString);
         assertEquals(e2, receiptOf(bNext, room, "m.read", b.id()).eventId());
         assertEquals(e2, receiptOf(bNext, room, "m.read.private", b.id()).eventId());
 
-        JsonNode aNext = sync(a, next(aInit));
+        JsonNode aNext = sync(a, nextBatch(aInit));
         assertEquals(e2, receiptOf(aNext, room, "m.read", b.id()).eventId(), aNext::toString);
         assertNull(receiptOf(aNext, room, "m.read.private", b.id()), aNext::toString);
         assertFalse(roomData(aNext, room).containsKey("m.fully_read"), "the marker is b's own account data: " + aNext);
@@ -62,7 +62,7 @@ class ReadMarkersTest {
         JsonNode init = sync(a, null);
         ok(a.post(markers(room), map("m.fully_read", e1)));
         assertEquals(e2, ok(a.get(roomAccountData(a, room, "m.fully_read"))).path("event_id").asText());
-        JsonNode s = sync(a, next(init));
+        JsonNode s = sync(a, nextBatch(init));
         assertFalse(roomData(s, room).containsKey("m.fully_read"), s::toString);
         // An empty body changes nothing.
         ok(a.post(markers(room), map()));

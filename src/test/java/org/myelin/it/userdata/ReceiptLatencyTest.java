@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.myelin.it.Client;
 import org.myelin.it.Client.Resp;
 import org.myelin.it.Client.User;
-import org.myelin.it.userdata.UserDataFx.U;
+import org.myelin.it.Fixtures.U;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ import static org.myelin.it.userdata.UserDataFx.anon;
 import static org.myelin.it.userdata.UserDataFx.createRoom;
 import static org.myelin.it.userdata.UserDataFx.enc;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.receipt;
 import static org.myelin.it.userdata.UserDataFx.send;
@@ -76,13 +76,13 @@ class ReceiptLatencyTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong wakeups = new AtomicLong();
         List<Thread> pollers = new ArrayList<>();
-        String start = next(sync(reader, null)); // tokens are positions, not per user: skips 1,000 initial syncs
+        String start = nextBatch(sync(reader, null)); // tokens are positions, not per user: skips 1,000 initial syncs
         for (U m : members) {
             pollers.add(Thread.ofVirtual().start(() -> {
                 String since = start;
                 while (!stop.get()) {
                     JsonNode s = ok(m.c().get(V3 + "/sync?timeout=30000&since=" + enc(since)));
-                    since = next(s);
+                    since = nextBatch(s);
                     wakeups.incrementAndGet();
                 }
             }));

@@ -18,7 +18,7 @@ import static org.myelin.it.userdata.UserDataFx.createRoom;
 import static org.myelin.it.userdata.UserDataFx.err;
 import static org.myelin.it.userdata.UserDataFx.join;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.publicRoom;
 import static org.myelin.it.userdata.UserDataFx.receipt;
@@ -51,18 +51,18 @@ class ReceiptsTest {
 
         long before = System.currentTimeMillis();
         read(b, room, ev);
-        JsonNode aNext = sync(a, next(aInit));
+        JsonNode aNext = sync(a, nextBatch(aInit));
         Seen seen = receiptOf(aNext, room, "m.read", b.id());
         assertNotNull(seen, aNext::toString);
         assertEquals(ev, seen.eventId());
         long ts = seen.receipt().path("ts").asLong();
         assertTrue(ts >= before - 1000 && ts <= System.currentTimeMillis() + 1000, seen::toString);
         assertFalse(seen.receipt().has("thread_id"), "an unthreaded receipt has no thread_id");
-        assertNotNull(receiptOf(sync(b, next(bInit)), room, "m.read", b.id()), "the sender sees its own receipt");
-        assertTrue(sync(outsider, next(oInit)).path("rooms").path("join").isEmpty(), "non-members get nothing");
+        assertNotNull(receiptOf(sync(b, nextBatch(bInit)), room, "m.read", b.id()), "the sender sees its own receipt");
+        assertTrue(sync(outsider, nextBatch(oInit)).path("rooms").path("join").isEmpty(), "non-members get nothing");
 
         // Delivered once: the next sync has no receipt.
-        JsonNode aAfter = sync(a, next(aNext));
+        JsonNode aAfter = sync(a, nextBatch(aNext));
         assertTrue(receiptEvents(aAfter, room).isEmpty(), aAfter::toString);
     }
 
@@ -96,18 +96,18 @@ class ReceiptsTest {
         String e2 = send(a, room, "two");
         JsonNode aInit = sync(a, null);
         read(b, room, e2);
-        JsonNode s1 = sync(a, next(aInit));
+        JsonNode s1 = sync(a, nextBatch(aInit));
         assertEquals(e2, receiptOf(s1, room, "m.read", b.id()).eventId());
 
         read(b, room, e1); // older: accepted, ignored
         read(b, room, e2); // same: ignored
-        JsonNode s2 = sync(a, next(s1));
+        JsonNode s2 = sync(a, nextBatch(s1));
         assertTrue(receiptEvents(s2, room).isEmpty(), s2::toString);
         assertEquals(e2, receiptOf(sync(a, null), room, "m.read", b.id()).eventId());
 
         // Each receipt type and thread moves on its own.
         ok(b.post(receipt(room, "m.read", e1), map("thread_id", "main")));
-        JsonNode s3 = sync(a, next(s2));
+        JsonNode s3 = sync(a, nextBatch(s2));
         Seen threaded = receiptOf(s3, room, "m.read", b.id());
         assertEquals(e1, threaded.eventId(), s3::toString);
         assertEquals("main", threaded.receipt().path("thread_id").asText());
@@ -124,10 +124,10 @@ class ReceiptsTest {
         U b2 = UserDataFx.otherDevice(b);
         JsonNode b2Init = sync(b2, null);
         ok(b.post(receipt(room, "m.read.private", ev), map()));
-        JsonNode aNext = sync(a, next(aInit));
+        JsonNode aNext = sync(a, nextBatch(aInit));
         assertNull(receiptOf(aNext, room, "m.read.private", b.id()), aNext::toString);
         assertNull(receiptOf(sync(a, null), room, "m.read.private", b.id()));
-        JsonNode b2Next = sync(b2, next(b2Init));
+        JsonNode b2Next = sync(b2, nextBatch(b2Init));
         assertEquals(ev, receiptOf(b2Next, room, "m.read.private", b.id()).eventId(), b2Next::toString);
         assertEquals(ev, receiptOf(sync(b, null), room, "m.read.private", b.id()).eventId());
     }
@@ -139,7 +139,7 @@ class ReceiptsTest {
         String room = publicRoom(a);
         join(b, room);
         String ev = send(a, room, "wake");
-        String since = next(sync(a, null));
+        String since = nextBatch(sync(a, null));
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(a, since, 20_000));
         Thread.sleep(300);
         assertFalse(waiting.isDone());
@@ -156,7 +156,7 @@ class ReceiptsTest {
         JsonNode init = sync(a, null);
         ok(a.post(receipt(room, "m.fully_read", ev), map()));
         assertEquals(ev, ok(a.get(roomAccountData(a, room, "m.fully_read"))).path("event_id").asText());
-        JsonNode s = sync(a, next(init));
+        JsonNode s = sync(a, nextBatch(init));
         assertEquals(ev, roomData(s, room).get("m.fully_read").path("event_id").asText(), s::toString);
         assertNull(receiptOf(s, room, "m.fully_read", a.id()), "m.fully_read is not a receipt: " + s);
         err(a.post(receipt(room, "m.fully_read", ev), map("thread_id", "main")), 400, "M_INVALID_PARAM");

@@ -6,7 +6,7 @@ import org.myelin.Myelin;
 import org.myelin.it.Client;
 import org.myelin.it.Client.User;
 import org.myelin.it.TestServer;
-import org.myelin.it.userdata.UserDataFx.U;
+import org.myelin.it.Fixtures.U;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.myelin.it.userdata.UserDataFx.accountData;
 import static org.myelin.it.userdata.UserDataFx.globalAccountData;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.receipt;
 import static org.myelin.it.userdata.UserDataFx.receiptOf;
@@ -57,7 +57,7 @@ class RestartTest {
             ok(a.put(accountData(a, "org.example.kept"), map("v", 1)));
             ok(a.put(roomAccountData(a, room, "org.example.room"), map("v", 2)));
             ok(a.post(receipt(room, "m.read", ev), map()));
-            token = next(sync(a, null));
+            token = nextBatch(sync(a, null));
         }
         try (Myelin s2 = TestServer.start(again)) {
             Client c = new Client(s2.port()).as(a.user());

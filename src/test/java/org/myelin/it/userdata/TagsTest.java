@@ -13,7 +13,7 @@ import static org.myelin.it.userdata.UserDataFx.createRoom;
 import static org.myelin.it.userdata.UserDataFx.enc;
 import static org.myelin.it.userdata.UserDataFx.err;
 import static org.myelin.it.userdata.UserDataFx.map;
-import static org.myelin.it.userdata.UserDataFx.next;
+import static org.myelin.it.userdata.UserDataFx.nextBatch;
 import static org.myelin.it.userdata.UserDataFx.ok;
 import static org.myelin.it.userdata.UserDataFx.roomAccountData;
 import static org.myelin.it.userdata.UserDataFx.roomData;
@@ -96,22 +96,22 @@ class TagsTest {
         assertTrue(data.get("m.tag").path("tags").has("m.lowpriority"), initial::toString);
 
         ok(a.put(tag(a, room, "u.new"), map("order", 0.5)));
-        JsonNode s1 = sync(a, next(initial));
+        JsonNode s1 = sync(a, nextBatch(initial));
         JsonNode tagsNow = roomData(s1, room).get("m.tag").path("tags");
         assertTrue(tagsNow.has("m.lowpriority") && tagsNow.has("u.new"), s1::toString);
 
-        JsonNode s2 = sync(a, next(s1));
+        JsonNode s2 = sync(a, nextBatch(s1));
         assertFalse(roomData(s2, room).containsKey("m.tag"), s2::toString);
 
         ok(a.delete(tag(a, room, "m.lowpriority")));
-        JsonNode s3 = sync(a, next(s2));
+        JsonNode s3 = sync(a, nextBatch(s2));
         tagsNow = roomData(s3, room).get("m.tag").path("tags");
         assertFalse(tagsNow.has("m.lowpriority"), s3::toString);
         assertTrue(tagsNow.has("u.new"), s3::toString);
 
         // Putting the same tag again changes nothing and delivers nothing.
         ok(a.put(tag(a, room, "u.new"), map("order", 0.5)));
-        JsonNode s4 = sync(a, next(s3));
+        JsonNode s4 = sync(a, nextBatch(s3));
         assertFalse(roomData(s4, room).containsKey("m.tag"), s4::toString);
     }
 }
