@@ -150,7 +150,7 @@ class DevicesTest {
 
     @Test
     void guestsMayListAndRenameButNotDelete() {
-        U guest = guest(shared());
+        U guest = guest();
         JsonNode list = ok(guest.get(V3 + "/devices"));
         assertEquals(1, list.path("devices").size(), list::toString);
         ok(guest.get(device(guest.device())));

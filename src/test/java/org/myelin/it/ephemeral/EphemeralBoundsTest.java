@@ -89,7 +89,7 @@ class EphemeralBoundsTest {
     void anEvictedUserStaysOfflineForOldTokensAndComesBack() {
         U alice = user(server, "bnda");
         U bob = user(server, "bndb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String first = position(bob);
         sync(alice, null, 0);
@@ -127,7 +127,7 @@ class EphemeralBoundsTest {
     void evictionCyclesKeepDeltasRight() {
         U alice = user(server, "bndca");
         U bob = user(server, "bndcb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(bob);
         for (int i = 0; i < 3; i++) {
@@ -149,7 +149,7 @@ class EphemeralBoundsTest {
     void aStatusMessageKeepsTheEntry() {
         U alice = user(server, "bndsa");
         U bob = user(server, "bndsb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         ok(alice.put(status(alice.id()), map("presence", "online", "status_msg", "on holiday")));
         JsonNode got;
@@ -176,7 +176,7 @@ class EphemeralBoundsTest {
     void aRoomIsDroppedWhenTypingStopsAndComesBackWhenItRestarts() {
         U alice = user(server, "bndta");
         U bob = user(server, "bndtb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         awaitGauge("myelin_typing_rooms", 0, 35_000);
         String since = position(bob);
@@ -211,7 +211,7 @@ class EphemeralBoundsTest {
     void concurrentTypingStartsAndStopsLeaveNoRoomBehind() throws Exception {
         U alice = user(server, "bndra");
         U bob = user(server, "bndrb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(alice);
         // Both toggle at once many times; whatever interleaving, the room list must end empty,

@@ -71,7 +71,7 @@ class PresenceTest {
         ok(alice.put(status(alice.id()), map("presence", "online", "status_msg", "hi")));
         // No shared room: 403.
         err(bob.get(status(alice.id())), 403, "M_FORBIDDEN");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         JsonNode p = get(bob, alice);
         assertEquals("online", p.path("presence").asText());
@@ -88,7 +88,7 @@ class PresenceTest {
     void onlyYourOwnPresenceMayBeSetAndBodiesAreChecked() {
         U alice = user("prfa");
         U bob = user("prfb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         err(alice.put(status(bob.id()), map("presence", "online")), 403, "M_FORBIDDEN");
         err(alice.put(status(alice.id()), map()), 400, "M_MISSING_PARAM");
@@ -97,7 +97,7 @@ class PresenceTest {
         err(alice.put(status(alice.id()), map("presence", "online", "status_msg", 5)), 400, "M_BAD_JSON");
         err(alice.put(status(alice.id()), map("presence", "online", "status_msg", "x".repeat(1025))), 400, "M_INVALID_PARAM");
         err(alice.get(V3 + "/presence/not-a-user/status"), 400, "M_INVALID_PARAM");
-        err(guest(shared()).get(status(alice.id())), 403, "M_GUEST_ACCESS_FORBIDDEN");
+        err(guest().get(status(alice.id())), 403, "M_GUEST_ACCESS_FORBIDDEN");
     }
 
     @Test
@@ -105,7 +105,7 @@ class PresenceTest {
         U alice = user("prda");
         U bob = user("prdb");
         U carol = user("prdc");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String bobSince = position(bob);
         String carolSince = position(carol);
@@ -131,7 +131,7 @@ class PresenceTest {
     void joiningARoomBringsTheMembersPresence() {
         U alice = user("prja");
         U bob = user("prjb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         ok(alice.put(status(alice.id()), map("presence", "unavailable", "status_msg", "brb")));
         ok(bob.put(status(bob.id()), map("presence", "online", "status_msg", "new here")));
         String bobSince = position(bob);
@@ -159,7 +159,7 @@ class PresenceTest {
         sync(alice, null, 0);
         assertEquals("unavailable", get(alice, alice).path("presence").asText());
         // ...but activity (a request that does something) does.
-        createRoom(alice);
+        publicRoom(alice);
         assertEquals("online", get(alice, alice).path("presence").asText());
 
         U bob = user("prsp2");
@@ -174,7 +174,7 @@ class PresenceTest {
     void idleThenOfflineAfterTheTimeouts() {
         U alice = user(fast, "pridle");
         U bob = user(fast, "pridleb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String bobSince = position(bob);
         sync(alice, null, 0);
@@ -216,7 +216,7 @@ class PresenceTest {
     void presenceCanBeSwitchedOff() {
         U alice = user(disabled, "proff");
         U bob = user(disabled, "proffb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(bob);
         // PUT is accepted, GET says offline (for anyone), and /sync carries no presence.

@@ -49,7 +49,7 @@ class RestartTest {
         try (Myelin s1 = TestServer.start(first)) {
             alice = user(s1, "rsa");
             bob = user(s1, "rsb");
-            room = createRoom(alice);
+            room = publicRoom(alice);
             join(bob, room);
             String s0 = position(bob);
             ok(alice.put(V3 + "/sendToDevice/m.r/" + txn(), map("messages", map(bob.id(), map(bob.device(), map("n", "1"))))));
@@ -60,8 +60,8 @@ class RestartTest {
             ok(alice.put(V3 + "/presence/" + enc(alice.id()) + "/status", map("presence", "online", "status_msg", "kept")));
         }
         try (Myelin s2 = TestServer.start(again)) {
-            U a2 = new U(alice.user(), new Client(s2.port()).as(alice.user()), s2);
-            U b2 = new U(bob.user(), new Client(s2.port()).as(bob.user()), s2);
+            U a2 = new U(alice.user(), new Client(s2.port()).as(alice.user()));
+            U b2 = new U(bob.user(), new Client(s2.port()).as(bob.user()));
             // The presence status survives; the state starts offline.
             JsonNode p = ok(b2.get(V3 + "/presence/" + enc(alice.id()) + "/status"));
             assertEquals("offline", p.path("presence").asText(), p::toString);

@@ -173,7 +173,7 @@ class ToDeviceTest {
     @Test
     void guestsMaySendToDevice() {
         U bob = user("tdgb");
-        U guest = guest(shared());
+        U guest = guest();
         sendTo(guest, "m.guest", txn(), map(bob.id(), map(bob.device(), map("n", "from a guest"))));
         assertEquals(List.of("from a guest"), bodies(sync(bob, null, 0)));
         // and receive: a guest's device has a queue like any other.

@@ -28,7 +28,7 @@ class TypingTest {
     void typingIsSeenByOtherMembersAndStopsOnFalse() {
         U alice = user("typa");
         U bob = user("typb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(bob);
 
@@ -61,7 +61,7 @@ class TypingTest {
     void aWaitingSyncWakesUpWhenSomeoneStartsTyping() throws Exception {
         U alice = user("typwa");
         U bob = user("typwb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(bob);
         var poll = java.util.concurrent.CompletableFuture.supplyAsync(() -> sync(bob, since, 20_000));
@@ -78,7 +78,7 @@ class TypingTest {
     void typingExpiresAfterItsTimeout() {
         U alice = user("typexa");
         U bob = user("typexb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         String since = position(bob);
         type(alice, room, true, 400L);
@@ -96,7 +96,7 @@ class TypingTest {
     void leavingTheRoomStopsTyping() {
         U alice = user("typla");
         U bob = user("typlb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         type(bob, room, true, 30_000L);
         String since = position(alice);
@@ -111,7 +111,7 @@ class TypingTest {
         U alice = user("typfa");
         U bob = user("typfb");
         U carol = user("typfc");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         // For someone else: 403, even for a fellow member.
         err(alice.put(typingPath(room, bob.id()), map("typing", true, "timeout", 1000)), 403, "M_FORBIDDEN");
@@ -129,7 +129,7 @@ class TypingTest {
     @Test
     void badBodies() {
         U alice = user("typbad");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         String p = typingPath(room, alice.id());
         err(alice.put(p, map()), 400, "M_MISSING_PARAM");
         err(alice.put(p, map("typing", "yes")), 400, "M_BAD_JSON");
@@ -145,8 +145,8 @@ class TypingTest {
     @Test
     void guestsMayNotType() {
         U alice = user("typg");
-        String room = createRoom(alice);
-        U guest = guest(shared());
+        String room = publicRoom(alice);
+        U guest = guest();
         err(guest.put(typingPath(room, guest.id()), map("typing", true)), 403, "M_GUEST_ACCESS_FORBIDDEN");
     }
 
@@ -154,7 +154,7 @@ class TypingTest {
     void theEphemeralFilterCanExcludeTyping() {
         U alice = user("typfl");
         U bob = user("typflb");
-        String room = createRoom(alice);
+        String room = publicRoom(alice);
         join(bob, room);
         type(alice, room, true, 30_000L);
         String filter = enc("{\"room\":{\"ephemeral\":{\"not_types\":[\"m.typing\"]}}}");
