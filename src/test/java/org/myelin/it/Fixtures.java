@@ -142,6 +142,13 @@ public class Fixtures {
         return r.body();
     }
 
+    /** Asserts a 200 whose body is a JSON array, and returns the body. */
+    public static JsonNode okArray(Resp r) {
+        assertEquals(200, r.status(), () -> "unexpected response " + r);
+        assertTrue(r.body().isArray(), () -> "body must be a JSON array: " + r);
+        return r.body();
+    }
+
     /** Asserts an error response exactly: status, errcode, and a human-readable "error" string. */
     public static Resp err(Resp r, int status, String errcode) {
         assertEquals(status, r.status(), () -> "unexpected response " + r);

@@ -66,21 +66,21 @@ class PolicyListsTest {
         String roomId = publicRoom(owner);
         rule("user", "spammers", "@spammy-*:" + S);
         try {
-            err(join(spammer, roomId), 403, "M_FORBIDDEN");
-            err(invite(owner, roomId, spammer), 403, "M_FORBIDDEN");
+            err(tryJoin(spammer, roomId), 403, "M_FORBIDDEN");
+            err(tryInvite(owner, roomId, spammer), 403, "M_FORBIDDEN");
             String own = createRoom(spammer, map());
-            err(invite(spammer, own, friend), 403, "M_FORBIDDEN");
+            err(tryInvite(spammer, own, friend), 403, "M_FORBIDDEN");
             var withInvite = spammer.post(V3 + "/createRoom", map("invite", List.of(friend.id())));
             assertTrue(withInvite.status() == 403 || withInvite.status() == 400, withInvite::toString);
             // Others are unaffected.
-            ok(join(friend, roomId));
-            assertEquals("join", membership(owner, roomId, friend.id()));
-            assertTrue(membership(owner, roomId, spammer.id()) == null);
+            join(friend, roomId);
+            assertEquals("join", membershipOrNull(owner, roomId, friend.id()));
+            assertTrue(membershipOrNull(owner, roomId, spammer.id()) == null);
         } finally {
             removeRule("user", "spammers");
         }
         // Removing the rule (empty content) lifts the ban at once.
-        ok(join(spammer, roomId));
+        join(spammer, roomId);
     }
 
     @Test
@@ -89,9 +89,9 @@ class PolicyListsTest {
         U target = user(server, "redacted-target");
         String roomId = publicRoom(owner);
         String ruleEvent = rule("user", "to-redact", target.id());
-        err(join(target, roomId), 403, "M_FORBIDDEN");
+        err(tryJoin(target, roomId), 403, "M_FORBIDDEN");
         ok(moderator.put(room(policyRoom) + "/redact/" + enc(ruleEvent) + "/" + txn(), map("reason", "mistake")));
-        ok(join(target, roomId));
+        join(target, roomId);
     }
 
     @Test
@@ -101,12 +101,12 @@ class PolicyListsTest {
         String bad = publicRoom(owner);
         rule("room", "bad-room", bad);
         try {
-            err(join(visitor, bad), 403, "M_FORBIDDEN");
-            err(invite(owner, bad, visitor), 403, "M_FORBIDDEN");
+            err(tryJoin(visitor, bad), 403, "M_FORBIDDEN");
+            err(tryInvite(owner, bad, visitor), 403, "M_FORBIDDEN");
         } finally {
             removeRule("room", "bad-room");
         }
-        ok(join(visitor, bad));
+        join(visitor, bad);
     }
 
     @Test
@@ -116,11 +116,11 @@ class PolicyListsTest {
         String roomId = createRoom(owner, map("preset", "public_chat", "room_alias_name", "cheap-pills-" + System.nanoTime()));
         rule("room", "pills", "#cheap-pills-*:" + S);
         try {
-            err(join(visitor, roomId), 403, "M_FORBIDDEN");
+            err(tryJoin(visitor, roomId), 403, "M_FORBIDDEN");
         } finally {
             removeRule("room", "pills");
         }
-        ok(join(visitor, roomId));
+        join(visitor, roomId);
     }
 
     @Test
@@ -130,11 +130,11 @@ class PolicyListsTest {
         String roomId = publicRoom(owner);
         rule("server", "whole-server", S.toUpperCase());
         try {
-            err(join(visitor, roomId), 403, "M_FORBIDDEN");
+            err(tryJoin(visitor, roomId), 403, "M_FORBIDDEN");
         } finally {
             removeRule("server", "whole-server");
         }
-        ok(join(visitor, roomId));
+        join(visitor, roomId);
     }
 
     @Test
@@ -144,7 +144,7 @@ class PolicyListsTest {
         String roomId = publicRoom(owner);
         setState(moderator, policyRoom, "m.policy.rule.user", "mute", map("entity", visitor.id(),
                 "recommendation", "org.example.mute", "reason", "noisy"));
-        ok(join(visitor, roomId));
+        join(visitor, roomId);
     }
 
     @Test
@@ -154,7 +154,7 @@ class PolicyListsTest {
         String roomId = publicRoom(owner);
         String unsubscribed = createRoom(owner, map());
         setState(owner, unsubscribed, "m.policy.rule.user", "r", map("entity", visitor.id(), "recommendation", "m.ban", "reason", "x"));
-        ok(join(visitor, roomId));
+        join(visitor, roomId);
     }
 
     @Test
@@ -176,7 +176,7 @@ class PolicyListsTest {
         });
         try {
             U again = new U(banned.user(), anon(second).as(banned.user()));
-            err(join(again, roomId), 403, "M_FORBIDDEN");
+            err(tryJoin(again, roomId), 403, "M_FORBIDDEN");
         } finally {
             second.close();
         }

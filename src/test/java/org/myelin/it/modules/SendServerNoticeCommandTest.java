@@ -4,51 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.myelin.Main;
 import org.myelin.Myelin;
 import org.myelin.http.Json;
 import org.myelin.it.TestServer;
-import picocli.CommandLine;
+import org.myelin.it.Cli.Run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.myelin.it.Cli.run;
 import static org.myelin.it.modules.ModulesFx.*;
 
 /** `myelin send-server-notice`, through a running server and directly into the database. */
 class SendServerNoticeCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter pOut = new StringWriter();
-        StringWriter pErr = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = new CommandLine(new Main());
-            cl.setOut(new PrintWriter(pOut, true));
-            cl.setErr(new PrintWriter(pErr, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8) + pOut, err.toString(StandardCharsets.UTF_8) + pErr);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** A config file for the CLI that points at this server's storage (and port). */
     private Path configFor(Myelin server, boolean notices) throws Exception {
@@ -75,7 +47,7 @@ class SendServerNoticeCommandTest {
             assertTrue(r.out().startsWith("Sent $"), r::toString);
             String eventId = r.out().substring("Sent ".length(), r.out().indexOf(' ', "Sent ".length()));
             String roomId = ServerNoticesTest.onlyInvite(alice);
-            ok(join(alice, roomId));
+            join(alice, roomId);
             JsonNode ev = ServerNoticesTest.event(alice, roomId, eventId);
             assertEquals("Hello from the CLI", ev.path("content").path("body").asText());
             assertEquals("m.server_notice", ev.path("content").path("msgtype").asText());
@@ -119,7 +91,7 @@ class SendServerNoticeCommandTest {
         try {
             U again = new U(bob.user(), anon(second).as(bob.user()));
             String roomId = ServerNoticesTest.onlyInvite(again);
-            ok(join(again, roomId));
+            join(again, roomId);
             JsonNode messages = ok(again.get(room(roomId) + "/messages?dir=b&limit=5")).path("chunk");
             boolean found = false;
             for (JsonNode e : messages) found |= "Written offline".equals(e.path("content").path("body").asText());

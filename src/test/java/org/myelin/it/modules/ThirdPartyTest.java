@@ -30,10 +30,10 @@ class ThirdPartyTest {
     @Test
     void reverseLookupsAreEmptyLists() {
         U u = user(server(), "3p-rev");
-        JsonNode loc = ok(u.get(TP + "/location?alias=" + enc("#matrix:matrix.org")));
+        JsonNode loc = okArray(u.get(TP + "/location?alias=" + enc("#matrix:matrix.org")));
         assertTrue(loc.isArray(), loc::toString);
         assertEquals(0, loc.size());
-        JsonNode users = ok(u.get(TP + "/user?userid=" + enc("@bob:matrix.org")));
+        JsonNode users = okArray(u.get(TP + "/user?userid=" + enc("@bob:matrix.org")));
         assertTrue(users.isArray(), users::toString);
         assertEquals(0, users.size());
         err(u.get(TP + "/location"), 400, "M_MISSING_PARAM");

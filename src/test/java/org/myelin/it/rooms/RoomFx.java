@@ -2,7 +2,6 @@ package org.myelin.it.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.myelin.http.Json;
-import org.myelin.it.Client.Resp;
 import org.myelin.it.Fixtures;
 
 import java.sql.Connection;
@@ -13,9 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fixtures for the room integration tests: the shared helpers of {@link Fixtures}, plus room
@@ -33,13 +30,11 @@ final class RoomFx extends Fixtures {
 
     /** Current state as returned by GET /state, keyed "type|state_key". */
     static Map<String, JsonNode> stateMap(U u, String roomId) {
-        Resp r = u.get(room(roomId) + "/state");
-        assertEquals(200, r.status(), r::toString);
-        assertTrue(r.body().isArray(), r::toString);
+        JsonNode events = okArray(u.get(room(roomId) + "/state"));
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (JsonNode e : r.body()) {
+        for (JsonNode e : events) {
             String k = e.path("type").asText() + "|" + e.path("state_key").asText();
-            assertFalse(out.containsKey(k), () -> "duplicate state entry " + k + " in " + r);
+            assertFalse(out.containsKey(k), () -> "duplicate state entry " + k + " in " + events);
             out.put(k, e);
         }
         return out;
