@@ -2,20 +2,14 @@ package org.myelin.it.foundation;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.myelin.Main;
 import org.myelin.cli.ServeCommand;
 import org.myelin.Myelin;
 import org.myelin.config.Config;
 import org.myelin.config.ConfigLoader;
 import org.myelin.it.Client;
 import org.myelin.it.Client.Resp;
-import picocli.CommandLine;
+import org.myelin.it.Cli.Run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.myelin.it.Cli.run;
 import static org.myelin.it.foundation.Fx.ADMIN;
 import static org.myelin.it.foundation.Fx.assertError;
 import static org.myelin.it.foundation.Fx.assertOk;
@@ -32,30 +27,6 @@ import static org.myelin.it.foundation.Fx.assertOk;
 class CliTest {
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {}
-
-    /** Runs Main's command line with stdout/stderr captured (both picocli's writers and System.out/err). */
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter pOut = new StringWriter();
-        StringWriter pErr = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = new CommandLine(new Main());
-            cl.setOut(new PrintWriter(pOut, true));
-            cl.setErr(new PrintWriter(pErr, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8) + pOut, err.toString(StandardCharsets.UTF_8) + pErr);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void version() {

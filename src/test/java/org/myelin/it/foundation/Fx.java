@@ -5,13 +5,13 @@ import org.myelin.Myelin;
 import org.myelin.it.Client;
 import org.myelin.it.Client.Resp;
 import org.myelin.it.Client.User;
+import org.myelin.it.Fixtures;
 import org.myelin.it.TestServer;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,28 +21,26 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Fixtures shared by the foundation tests: paths, assertions and account helpers. */
-final class Fx {
-    static final String V3 = "/_matrix/client/v3";
+/**
+ * Fixtures for the foundation tests: the shared helpers of {@link Fixtures} under the assertion
+ * names these tests use, plus login, UIA, shared-secret registration and raw-socket helpers.
+ */
+final class Fx extends Fixtures {
     static final String ADMIN = "/_synapse/admin/v1";
 
     private Fx() {}
 
-    static Client shared() { return new Client(TestServer.shared().port()); }
+    /** A client without a token on the shared server. */
+    static Client shared() { return anon(); }
 
-    static Client client(Myelin m) { return new Client(m.port()); }
+    static Client client(Myelin m) { return anon(m); }
 
-    /** Asserts an error response exactly: status, errcode, and a human-readable "error" string. */
-    static Resp assertError(Resp r, int status, String errcode) {
-        assertEquals(status, r.status(), () -> "unexpected response " + r);
-        assertEquals(errcode, r.errcode(), () -> "unexpected errcode in " + r);
-        assertTrue(r.body().path("error").isTextual(), () -> "error must be a string in " + r);
-        return r;
-    }
+    /** {@link #err}: status, errcode, and a human-readable "error" string. */
+    static Resp assertError(Resp r, int status, String errcode) { return err(r, status, errcode); }
 
+    /** {@link #ok}, returning the response rather than its body. */
     static Resp assertOk(Resp r) {
-        assertEquals(200, r.status(), () -> "unexpected response " + r);
-        assertTrue(r.body().isObject(), () -> "body must be a JSON object: " + r);
+        ok(r);
         return r;
     }
 
@@ -52,16 +50,6 @@ final class Fx {
             if (e.getKey().equalsIgnoreCase(name)) return e.getValue().isEmpty() ? null : e.getValue().get(0);
         }
         return null;
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
-    }
-
-    static Map<String, Object> passwordLogin(String user, String password) {
-        return map("type", "m.login.password", "identifier", map("type", "m.id.user", "user", user), "password", password);
     }
 
     static Resp login(Client c, String user, String password) {
@@ -75,8 +63,7 @@ final class Fx {
     }
 
     static Map<String, Object> passwordAuth(User u, String password, String session) {
-        Map<String, Object> a = map("type", "m.login.password", "identifier", map("type", "m.id.user", "user", u.userId()),
-                "password", password);
+        Map<String, Object> a = passwordLogin(u.userId(), password);
         if (session != null) a.put("session", session);
         return a;
     }
