@@ -481,7 +481,12 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         if (!settings.enabled()) return false;
         Map<String, Seen> out = new LinkedHashMap<>();
         if (!ctx.initial() && changes.covers(since)) {
-            fromLog(ctx, since, upto, out);
+            // Positions are consecutive, so upto - since is the number of changes in the window.
+            if (upto - since > WALK_ROOMS_UP_TO && upto - since > peopleCount(ctx)) {
+                fromPeople(ctx, since, upto, out);
+            } else {
+                fromLog(ctx, since, upto, out);
+            }
         } else {
             fromMembers(ctx, since, upto, out);
         }
@@ -527,6 +532,38 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
             if (p.position() > since && p.position() <= upto) out.put(u, new Seen(p, en.getValue()));
         }
         for (String roomId : joined) membersOf(roomId, upto, out);
+    }
+
+    /**
+     * An incremental sync the log covers, with more changes in its window than people this user
+     * can see (say 10,000 users coming online, each syncing): looking at those people is cheaper
+     * than collecting every change. Evicted users are sent offline if anyone was evicted since
+     * (a superset, as for an old token); rooms joined in the window are found by a pass over the
+     * log that only compares.
+     */
+    private void fromPeople(SyncContext ctx, long since, long upto, Map<String, Seen> out) {
+        boolean evictedSince = since < evictedUpTo;
+        for (String u : people(ctx)) {
+            Entry e = entries.get(u);
+            if (e == null) {
+                if (evictedSince) out.put(u, new Seen(IMPLICIT_OFFLINE, null));
+                continue;
+            }
+            Published p = e.published;
+            if (p.position() > since && p.position() <= upto) out.put(u, new Seen(p, e));
+        }
+        String me = ctx.userId();
+        for (Change c : changes.view(since, upto)) {
+            if (c.joinedRoom() != null && c.userId().equals(me)) membersOf(c.joinedRoom(), upto, out);
+        }
+    }
+
+    private long peopleCount(SyncContext ctx) {
+        long people = 0;
+        for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
+            if ("join".equals(en.getValue())) people += writer.room(en.getKey()).map(r -> r.memberships().size()).orElse(0);
+        }
+        return people;
     }
 
     /**

@@ -57,6 +57,12 @@ final class StreamLog<T> {
     /** Whether every change in (since, ...] is still in the log. */
     boolean covers(long since) { return since >= floor; }
 
+    /** The changes in (since, upto], oldest first, without copying (weakly consistent). */
+    Iterable<T> view(long since, long upto) {
+        if (upto <= since) return List.of();
+        return changes.subMap(since, false, upto, true).values();
+    }
+
     /** The changes in (since, upto], oldest first. */
     Collection<T> between(long since, long upto) {
         if (upto <= since) return List.of();

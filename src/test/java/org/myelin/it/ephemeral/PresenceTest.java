@@ -145,6 +145,29 @@ class PresenceTest {
     }
 
     @Test
+    void aWindowWithMoreChangesThanPeopleStillDeliversExactlyWhatTheUserSees() {
+        // More than 64 changes, and more than the 2 people Bob can see: the sync looks at those
+        // people instead of collecting every change, and must still see a join in the window.
+        U alice = user("prwa");
+        U bob = user("prwb");
+        U carol = user("prwc");
+        U dave = user("prwd");
+        String room = publicRoom(alice);
+        join(bob, room);
+        String daveRoom = publicRoom(dave);
+        ok(dave.put(status(dave.id()), map("presence", "online", "status_msg", "dave here")));
+        String bobSince = position(bob);
+        for (int i = 0; i < 80; i++) ok(carol.put(status(carol.id()), map("presence", "online", "status_msg", "noise " + i)));
+        ok(alice.put(status(alice.id()), map("presence", "unavailable", "status_msg", "in the window")));
+        join(bob, daveRoom);
+        JsonNode s = syncUntil(bob, bobSince, 10_000,
+                r -> presenceOf(r, alice.id()) != null && presenceOf(r, dave.id()) != null);
+        assertEquals("in the window", presenceOf(s, alice.id()).path("status_msg").asText());
+        assertEquals("dave here", presenceOf(s, dave.id()).path("status_msg").asText());
+        assertNull(presenceOf(s, carol.id()), "Carol shares no room with Bob");
+    }
+
+    @Test
     void syncSetPresence() {
         U alice = user("prsp");
         // Never synced: offline.
