@@ -59,7 +59,6 @@ import org.myelin.storage.jdbc.JdbcAccountStore;
 import org.myelin.storage.jdbc.JdbcFilterStore;
 import org.myelin.sync.Filters;
 import org.myelin.sync.Notifier;
-import org.myelin.sync.PeekWakeups;
 import org.myelin.sync.RoomHistory;
 import org.myelin.sync.SyncNotifications;
 import org.myelin.sync.SyncService;
@@ -76,6 +75,7 @@ import org.myelin.users.UserInteractiveAuth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -129,9 +129,12 @@ public final class Myelin implements AutoCloseable {
             writer.addListener(userRooms);
             writer.addListener(new SyncNotifications(notifier));
             SyncService sync = new SyncService(writer, roomStore, events, snapshots, visibility, clientEvents, userRooms, notifier);
-            PeekWakeups peekers = new PeekWakeups();
-            writer.addListener(peekers);
-            Metrics.gauge("myelin_peek_waiting_rooms", peekers::rooms);
+            // Peekers are not members, so the user notifier never hears of them: a second notifier,
+            // keyed by room, wakes them, gated on the same readable position as syncs.
+            Notifier peekers = new Notifier();
+            peekers.watch(writer.streamIds());
+            writer.addListener((room, se) -> peekers.notifyUsersAt(se.nid(), List.of(room.roomId())));
+            Metrics.gauge("myelin_peek_waiting_rooms", peekers::listening);
             RoomHistory history = new RoomHistory(writer, roomStore, events, snapshots, visibility, clientEvents, peekers);
             return new Services(config, db, key, accountStore, tokens, accounts, roomStore, events, writer, rooms, snapshots,
                     visibility, clientEvents, notifier, sync, history);

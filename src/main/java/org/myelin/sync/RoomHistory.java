@@ -34,11 +34,12 @@ public final class RoomHistory {
     private final StateSnapshots snapshots;
     private final RoomVisibility visibility;
     private final ClientEvents render;
-    private final PeekWakeups peekers;
+    /** Wakes peeks: keyed by room ID, notified by every write to the room once it is readable. */
+    private final Notifier peekers;
     private volatile Function<String, Set<String>> ignoredUsers = u -> Set.of();
 
     public RoomHistory(RoomWriter writer, RoomStore store, EventCache events, StateSnapshots snapshots,
-                       RoomVisibility visibility, ClientEvents render, PeekWakeups peekers) {
+                       RoomVisibility visibility, ClientEvents render, Notifier peekers) {
         this.writer = writer;
         this.store = store;
         this.events = events;
@@ -209,15 +210,17 @@ public final class RoomHistory {
      * room wakes the wait for one more read; the permission check is repeated on every read (the
      * room may stop being world-readable meanwhile).
      */
-    public List<StoredEvent> awaitAfter(String roomId, String userId, long boundary, int limit, long timeoutMs)
-            throws InterruptedException {
+    public List<StoredEvent> awaitAfter(String roomId, String userId, long boundary, int limit, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            // Registered before the read: a write committing between the read and the wait still wakes it.
-            try (PeekWakeups.Wait wait = peekers.register(roomId)) {
+        // Listening from before the first read: a write readable after it moves the version.
+        try (Notifier.Listener wake = peekers.listen(roomId)) {
+            while (true) {
+                long seen = wake.version();
                 List<StoredEvent> evs = after(roomId, userId, boundary, limit);
                 long remaining = deadline - System.currentTimeMillis();
-                if (!evs.isEmpty() || remaining <= 0 || !wait.await(remaining)) return evs;
+                if (!evs.isEmpty() || remaining <= 0) return evs;
+                wake.await(seen, remaining);
+                if (wake.version() == seen) return evs; // timed out, or the server is closing
             }
         }
     }

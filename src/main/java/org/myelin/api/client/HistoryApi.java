@@ -86,7 +86,7 @@ public final class HistoryApi {
         return out;
     }
 
-    private Object peekEvents(Req req) throws InterruptedException {
+    private Object peekEvents(Req req) {
         String roomId = req.query("room_id");
         if (roomId == null) throw MatrixException.missingParam("room_id is required: only peeking into a room is supported");
         String from = req.query("from");
