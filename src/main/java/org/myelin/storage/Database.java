@@ -61,7 +61,6 @@ public final class Database implements AutoCloseable {
         HikariDataSource r = pool("myelin-sqlite-reader", url, sqliteProps(true),
                 Math.max(2, Math.min(config.databasePoolSize(), 8)), true, null);
         SqliteCheckpointer checkpointer = new SqliteCheckpointer(url, sqliteProps(false), 200);
-        org.myelin.metrics.Metrics.gauge("myelin_sqlite_wal_frames_checkpointed", checkpointer::framesCheckpointed);
         return new Database(Dialect.SQLITE, w, r, checkpointer);
     }
 

@@ -1,5 +1,6 @@
 package org.myelin.storage;
 
+import org.myelin.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,6 +24,7 @@ final class SqliteCheckpointer implements AutoCloseable {
     /** The writer's own automatic checkpoint threshold, in pages (64 MB at 4 KB pages). */
     static final int WRITER_AUTOCHECKPOINT_PAGES = 16_000;
 
+    private static final String GAUGE = "myelin_sqlite_wal_frames_checkpointed";
     private static final Logger log = LoggerFactory.getLogger(SqliteCheckpointer.class);
 
     private final String url;
@@ -30,6 +33,7 @@ final class SqliteCheckpointer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long framesCheckpointed;
+    private final LongSupplier gauge = () -> framesCheckpointed;
 
     SqliteCheckpointer(String url, Properties props, long intervalMillis) {
         this.url = url;
@@ -37,6 +41,7 @@ final class SqliteCheckpointer implements AutoCloseable {
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.thread = Thread.ofPlatform().name("myelin-sqlite-checkpoint").daemon().unstarted(this::run);
         thread.start();
+        Metrics.gauge(GAUGE, gauge);
     }
 
     boolean running() { return thread.isAlive(); }
@@ -75,6 +80,7 @@ final class SqliteCheckpointer implements AutoCloseable {
 
     @Override
     public void close() {
+        Metrics.removeGauge(GAUGE, gauge);
         stopped = true;
         LockSupport.unpark(thread);
         try {

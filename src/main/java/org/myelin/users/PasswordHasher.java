@@ -23,9 +23,10 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     /**
-     * Each derivation holds MEMORY_KIB of heap while it runs; without a cap, a burst of logins
-     * multiplies that (8 concurrent logins peaked near 600 MB RSS). More derivations than cores
-     * would not finish sooner anyway, so the extra ones wait their turn.
+     * Each derivation holds MEMORY_KIB of live heap while it runs; more derivations than cores
+     * would not finish sooner, so the extra ones wait their turn and live hash memory stays at
+     * cores x 19 MiB. (Peak RSS in a login burst is set by the garbage, not by this: the heap
+     * still grows towards -Xmx, see docs/benchmarks.md.)
      */
     private static final Semaphore SLOTS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
