@@ -515,7 +515,7 @@ public final class Presence implements SyncSource, RoomEventListener, AutoClosea
         String me = ctx.userId();
         Map<String, Entry> changed = new LinkedHashMap<>();
         List<String> joined = new ArrayList<>();
-        for (Change c : changes.between(since, upto)) {
+        for (Change c : changes.view(since, upto)) {
             if (c.joinedRoom() == null) {
                 changed.put(c.userId(), c.entry());
             } else if (c.userId().equals(me)) {

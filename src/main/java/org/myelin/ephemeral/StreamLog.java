@@ -1,7 +1,5 @@
 package org.myelin.ephemeral;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongConsumer;
@@ -57,15 +55,9 @@ final class StreamLog<T> {
     /** Whether every change in (since, ...] is still in the log. */
     boolean covers(long since) { return since >= floor; }
 
-    /** The changes in (since, upto], oldest first, without copying (weakly consistent). */
+    /** The changes in (since, upto], oldest first: a live view, weakly consistent, not a copy. */
     Iterable<T> view(long since, long upto) {
         if (upto <= since) return List.of();
         return changes.subMap(since, false, upto, true).values();
-    }
-
-    /** The changes in (since, upto], oldest first. */
-    Collection<T> between(long since, long upto) {
-        if (upto <= since) return List.of();
-        return new ArrayList<>(changes.subMap(since, false, upto, true).values());
     }
 }

@@ -192,19 +192,22 @@ public final class Typing implements SyncSource, RoomEventListener, AutoCloseabl
     @Override
     public boolean contribute(SyncContext ctx, long since, long upto) {
         boolean added = false;
-        if (!ctx.initial() && changes.covers(since)) {
+        // Positions are consecutive, so upto - since is the number of changes in the window: read
+        // them when they are fewer than the user's rooms, else look at each room (a client back
+        // after a minute on a busy server would otherwise walk thousands of changes).
+        if (!ctx.initial() && changes.covers(since) && upto - since <= ctx.rooms().size()) {
             // Each room's newest change in the window, read through its typing object, which
             // still holds the empty list of a room dropped since.
             Map<String, RoomTyping> changed = new LinkedHashMap<>();
-            for (Change c : changes.between(since, upto)) {
+            for (Change c : changes.view(since, upto)) {
                 if ("join".equals(ctx.rooms().get(c.roomId()))) changed.put(c.roomId(), c.typing());
             }
             for (Map.Entry<String, RoomTyping> en : changed.entrySet()) {
                 added |= add(ctx, en.getKey(), en.getValue().snapshot, since, upto, false);
             }
         } else {
-            // An initial sync, or one older than the log: a room without an entry has nobody
-            // typing, which an old sync is told if any room was dropped after its token.
+            // An initial sync, a long window, or one older than the log: a room without an entry
+            // has nobody typing, which a sync is told if any room was dropped after its token.
             boolean droppedSince = !ctx.initial() && since < droppedUpTo;
             for (Map.Entry<String, String> en : ctx.rooms().entrySet()) {
                 if (!"join".equals(en.getValue())) continue;

@@ -58,6 +58,30 @@ class TypingTest {
     }
 
     @Test
+    void aWindowWithMoreChangesThanRoomsShowsTheFinalLists() {
+        // More typing changes since Bob's token than Bob has rooms: the sync looks at his rooms
+        // instead of walking the changes, and must still end with what is true now.
+        U alice = user("tywa");
+        U bob = user("tywb");
+        String typingRoom = publicRoom(alice);
+        String quietRoom = publicRoom(alice);
+        join(bob, typingRoom);
+        join(bob, quietRoom);
+        String since = position(bob);
+        for (int i = 0; i < 6; i++) {
+            type(alice, typingRoom, true, 30_000L);
+            type(alice, quietRoom, true, 30_000L);
+            type(alice, typingRoom, false, null);
+            type(alice, quietRoom, false, null);
+        }
+        type(alice, typingRoom, true, 30_000L);
+        JsonNode s = syncUntil(bob, since, 10_000, r -> typingIn(r, typingRoom) != null);
+        assertEquals(List.of(alice.id()), typingIn(s, typingRoom));
+        // The quiet room was dropped when its list emptied: Bob is told nobody types there.
+        assertEquals(List.of(), typingIn(s, quietRoom));
+    }
+
+    @Test
     void aWaitingSyncWakesUpWhenSomeoneStartsTyping() throws Exception {
         U alice = user("typwa");
         U bob = user("typwb");
